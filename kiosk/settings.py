@@ -122,7 +122,9 @@ class Settings(BaseSettings):
 
     @property
     def journal_path(self) -> Path:
-        return self.data_dir / "journal.sqlite3"
+        """Sandbox sales never share a journal with a live account's."""
+        name = "journal-sandbox.sqlite3" if self.sandbox else "journal.sqlite3"
+        return self.data_dir / name
 
     def ugmart_credentials(self) -> tuple[str, SecretStr, str]:
         """Email, password and collection account: the configured ones or the sandbox's."""

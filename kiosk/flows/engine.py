@@ -1,0 +1,435 @@
+"""The one engine that runs every flow spec.
+
+It walks the spec's steps in order, skipping those whose guards do not hold, runs `call`
+steps by itself, and stops at each step a person answers (choose, enter, confirm, result).
+Entries are kept by step id, so going back and forward again never loses what was typed;
+only the answers of steps whose guards hold count towards requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from kiosk.api.catalog_models import Product, ProductValidateRequest, ProductValidation
+from kiosk.api.errors import ApiError
+from kiosk.flows import fields, pricing
+from kiosk.flows.checkout import Checkout, SaleOutcome
+from kiosk.flows.receipt import result_view
+from kiosk.flows.spec import BODY_FIELDS, FlowSpec, StepSpec
+from kiosk.flows.views import (
+    ChargeLine,
+    ChooseView,
+    ConfirmView,
+    EnterView,
+    FieldError,
+    Option,
+    Progress,
+    ResultView,
+    StepView,
+)
+from kiosk.journal import State
+
+ProgressHook = Callable[[Progress], None]
+Source = Callable[["FlowRun", StepSpec], Awaitable[list[Option]]]
+Operation = Callable[["FlowRun", StepSpec], Awaitable[None]]
+
+
+class StepFailed(Exception):
+    """A call step failed; the engine shows `message` on `step_id` with the entries kept."""
+
+    def __init__(self, message: str, step_id: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.step_id = step_id
+
+
+def _error_text(exc: ApiError) -> str:
+    return f"{exc.message} — {exc.hint}"
+
+
+class FlowRun:
+    """One sale in progress: the spec, the product, the answers so far, and where we are."""
+
+    def __init__(
+        self,
+        spec: FlowSpec,
+        product: Product,
+        ops: Any,
+        checkout: Checkout,
+        *,
+        on_progress: ProgressHook | None = None,
+    ) -> None:
+        self.spec = spec
+        self.product = product
+        self.ops = ops
+        self.checkout = checkout
+        self.on_progress = on_progress
+        self.values: dict[str, str] = {}
+        self.options: dict[str, tuple[Option, ...]] = {}
+        self.validation: ProductValidation | None = None
+        self.outcome: SaleOutcome | None = None
+        self._history: list[int] = []
+        self._errors: dict[str, str] = {}
+
+    # -- navigation ------------------------------------------------------------------------
+
+    @property
+    def current(self) -> StepSpec:
+        return self.spec.steps[self._history[-1]]
+
+    @property
+    def finished(self) -> bool:
+        return bool(self._history) and self.current.kind == "result"
+
+    async def start(self) -> StepView:
+        self._history.clear()
+        return await self._forward_from(0)
+
+    async def submit(self, value: str = "") -> StepView:
+        """Answer the current step and move on to the next step a person answers."""
+        step = self.current
+        index = self._history[-1]
+        self._errors.pop(step.id, None)
+        if step.kind == "result":
+            return self.view()
+        if step.kind in ("choose", "enter"):
+            try:
+                accepted = self._accept(step, value)
+            except FieldError as exc:
+                self._errors[step.id] = exc.message
+                return self.view()
+            if self.values.get(step.id) != accepted:
+                self.values[step.id] = accepted
+                self._forget_validation_after_change(index)
+        return await self._forward_from(index + 1)
+
+    async def back(self) -> StepView | None:
+        """One step back with the entries kept; None when there is nothing to go back to."""
+        if self.finished and (self.outcome is None or self.outcome.state is not State.FAILED):
+            return None
+        if len(self._history) <= 1:
+            return None
+        self._history.pop()
+        return self.view()
+
+    async def retry(self) -> StepView:
+        """After an unknown outcome: look the id up, and resend with the same id if unseen."""
+        if self.outcome is None:
+            return self.view()
+        self._progress("Checking the transaction with the server…")
+        self.outcome = await self.checkout.settle(self.outcome.entry.transaction_id)
+        return self.view()
+
+    async def _forward_from(self, index: int) -> StepView:
+        steps = self.spec.steps
+        while index < len(steps):
+            step = steps[index]
+            if not step.applies(self.active_values(index), self.product):
+                index += 1
+                continue
+            if step.kind == "call":
+                try:
+                    await OPERATIONS[step.op or ""](self, step)
+                except StepFailed as exc:
+                    return self._fail(exc, step)
+                index += 1
+                continue
+            if step.kind == "choose" and step.id not in self.options:
+                try:
+                    self._progress(f"Loading {step.title.lower() or 'choices'}…")
+                    self.options[step.id] = tuple(await SOURCES[step.source or ""](self, step))
+                except ApiError as exc:
+                    return self._fail(StepFailed(_error_text(exc)), step)
+            self._history.append(index)
+            return self.view()
+        raise RuntimeError(f"flow {self.spec.id!r} ran past its last step")
+
+    def _fail(self, exc: StepFailed, step: StepSpec) -> StepView:
+        target = exc.step_id or step.error_step
+        if target is not None:
+            target_index = self.spec.index(target)
+            if target_index in self._history:
+                while self._history[-1] != target_index:
+                    self._history.pop()
+        if not self._history:
+            raise exc
+        self._errors[self.current.id] = exc.message
+        return self.view()
+
+    def _forget_validation_after_change(self, index: int) -> None:
+        for later in self.spec.steps[index + 1 :]:
+            if later.op == "validate":
+                self.validation = None
+                return
+
+    def _progress(self, message: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(message))
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def active_values(self, upto: int | None = None) -> dict[str, str]:
+        """Answers of the steps (before `upto`) whose guards hold, in step order."""
+        active: dict[str, str] = {}
+        for step in self.spec.steps[:upto]:
+            if step.id in self.values and step.applies(active, self.product):
+                active[step.id] = self.values[step.id]
+        return active
+
+    def chosen(self, step_id: str) -> Option | None:
+        value = self.active_values().get(step_id)
+        for option in self.options.get(step_id, ()):
+            if option.value == value:
+                return option
+        return None
+
+    def _accept(self, step: StepSpec, value: str) -> str:
+        if step.kind == "choose":
+            for option in self.options.get(step.id, ()):
+                if option.value == value and not option.disabled:
+                    return value
+            raise FieldError(f"Pick one of the {len(self.options.get(step.id, ()))} choices.")
+        if step.optional and not value.strip():
+            return ""
+        match step.input:
+            case "phone":
+                return fields.parse_phone(value, step.region, step.phone_format)
+            case "amount":
+                return str(fields.parse_amount(value, self.minimum_amount()))
+            case "account":
+                return fields.parse_account(value)
+            case "code":
+                return fields.parse_code(value)
+            case _:
+                return fields.parse_text(value, step.max_length)
+
+    # -- pricing ---------------------------------------------------------------------------
+
+    def minimum_amount(self) -> int:
+        floors: list[float | None] = []
+        if self.validation is not None:
+            floors = [
+                getattr(self.validation, key, None) for key in self.spec.amount.min_from_validation
+            ]
+        return pricing.minimum_amount(self.product.price, floors)
+
+    def entered_amount(self) -> int | None:
+        raw = self.active_values().get("amount")
+        return int(raw) if raw else None
+
+    def amount(self) -> int | None:
+        """The amount of the sale by the spec's rule, None while it is not known yet."""
+        entered = self.entered_amount()
+        if entered is not None:
+            return entered
+        items = [self.chosen(name) for name in self.spec.amount.items]
+        prices = [item.price for item in items if item is not None and item.price is not None]
+        if not prices:
+            return None
+        times = self.chosen(self.spec.amount.times) if self.spec.amount.times else None
+        multiplier = self._multiplier(times)
+        return pricing.priced_amount(prices, multiplier)
+
+    def _multiplier(self, option: Option | None) -> float | None:
+        if option is None:
+            return None
+        return float(option.detail.removeprefix("× ")) if option.detail.startswith("× ") else None
+
+    def tariff(self) -> int:
+        return round(self.validation.tariff_charge or 0) if self.validation else 0
+
+    # -- requests --------------------------------------------------------------------------
+
+    def request_fields(self) -> tuple[str, str, dict[str, str]]:
+        """msisdn, product code and details, from the answers whose steps are active."""
+        active = self.active_values()
+        sendable = {
+            step.id
+            for step in self.spec.steps
+            if step.send and step.kind in ("choose", "enter") and step.id in active
+        }
+        details = {
+            name: value
+            for name, value in active.items()
+            if name in sendable and name not in BODY_FIELDS and value
+        }
+        product_code = active.get("product_code") or self.product.code
+        return active.get("msisdn", ""), product_code, details
+
+    def description(self) -> str:
+        item = self.chosen("product_code")
+        return item.label if item is not None else self.product.name
+
+    # -- views -----------------------------------------------------------------------------
+
+    def view(self) -> StepView:
+        step = self.current
+        error = self._errors.get(step.id)
+        title = step.title or self.spec.title
+        if step.kind == "choose":
+            return ChooseView(
+                step_id=step.id,
+                title=title,
+                prompt=step.prompt,
+                options=self.options.get(step.id, ()),
+                selected=self.values.get(step.id),
+                error=error,
+                priced=step.id != self.spec.amount.times,
+            )
+        if step.kind == "enter":
+            return self._enter_view(step, title, error)
+        if step.kind == "confirm":
+            return self._confirm_view(step, title, error)
+        if step.kind == "result":
+            return self._result_view(step)
+        raise RuntimeError(f"step kind {step.kind!r} is not shown")
+
+    def _enter_view(self, step: StepSpec, title: str, error: str | None) -> EnterView:
+        value = self.values.get(step.id, "")
+        if not value and step.prefill_from_validation and self.validation is not None:
+            prefill = getattr(self.validation, step.prefill_from_validation, None)
+            value = f"{prefill:.0f}" if isinstance(prefill, int | float) and prefill > 0 else ""
+        return EnterView(
+            step_id=step.id,
+            title=title,
+            prompt=step.prompt,
+            input=step.input or "text",
+            value=value,
+            minimum=self.minimum_amount() if step.input == "amount" else None,
+            max_length=step.max_length,
+            optional=step.optional,
+            error=error,
+        )
+
+    def _confirm_view(self, step: StepSpec, title: str, error: str | None) -> ConfirmView:
+        amount = self.amount() or 0
+        tariff = self.tariff()
+        lines: list[ChargeLine] = []
+        if self.entered_amount() is not None:
+            lines.append(ChargeLine(self.description(), amount))
+        else:
+            for name in self.spec.amount.items:
+                item = self.chosen(name)
+                if item is not None:
+                    lines.append(ChargeLine(item.label, item.price))
+            times = self.chosen(self.spec.amount.times) if self.spec.amount.times else None
+            if times is not None:
+                lines.append(ChargeLine(times.label, None, times.detail))
+        facts = [("Product", self.product.name)]
+        msisdn, _, details = self.request_fields()
+        facts.append(("Account", msisdn))
+        if "contact_phone" in details:
+            facts.append(("Contact phone", details["contact_phone"]))
+        validation = self.validation
+        if validation is not None:
+            if validation.customer_name:
+                facts.append(("Customer", validation.customer_name))
+            if validation.balance:
+                facts.append(("Balance / arrears", f"{validation.balance:,.0f}"))
+            if validation.due_amount:
+                due = f"{validation.due_amount:,.0f}"
+                facts.append(
+                    (
+                        "Amount due",
+                        f"{due} by {validation.due_date}" if validation.due_date else due,
+                    )
+                )
+        return ConfirmView(
+            step_id=step.id,
+            title=title,
+            product=self.description(),
+            account=msisdn,
+            lines=tuple(lines),
+            amount=amount,
+            tariff=tariff,
+            total=pricing.total_charge(amount, tariff),
+            facts=tuple(facts),
+            error=error,
+        )
+
+    def _result_view(self, step: StepSpec) -> ResultView:
+        if self.outcome is None:
+            raise RuntimeError("result shown before any outcome")
+        return result_view(step.id, self.spec, self.outcome)
+
+
+# -- sources and operations: named, so specs refer to them as data ---------------------------
+
+
+async def _price_list(run: FlowRun, step: StepSpec) -> list[Option]:
+    items = await run.ops.price_list(run.product.code)
+    return [Option(item.code, item.name or item.code, item.price) for item in items]
+
+
+async def _choice_list(run: FlowRun, step: StepSpec) -> list[Option]:
+    choices = await run.ops.choice_list(run.product.code, step.list_type)
+    return [Option(choice.id, choice.label, None, choice.description) for choice in choices]
+
+
+async def _secondary_price_list(run: FlowRun, step: StepSpec) -> list[Option]:
+    list_id = step.resolve_list_id(run.active_values())
+    if list_id is None:
+        raise StepFailed(f"No list id for {step.id!r} in flow {run.spec.id!r}.")
+    items = await run.ops.secondary_price_list(list_id, run.product.code)
+    if step.id == run.spec.amount.times:
+        return [
+            Option(item.code, item.name or item.code, None, f"× {item.price:g}") for item in items
+        ]
+    return [Option(item.code, item.name or item.code, item.price) for item in items]
+
+
+SOURCES: dict[str, Source] = {
+    "price_list": _price_list,
+    "choice_list": _choice_list,
+    "secondary_price_list": _secondary_price_list,
+}
+
+
+async def _validate(run: FlowRun, step: StepSpec) -> None:
+    msisdn, product_code, details = run.request_fields()
+    amount = run.amount() or run.minimum_amount()
+    run._progress("Checking the account…")
+    try:
+        validation = await run.ops.validate_product(
+            ProductValidateRequest(
+                amount=amount, msisdn=msisdn, product_code=product_code, details=details or None
+            )
+        )
+    except ApiError as exc:
+        raise StepFailed(_error_text(exc)) from exc
+    if not validation.valid:
+        raise StepFailed(
+            f"{msisdn} is not a valid account for {run.product.name}. Check the number."
+        )
+    run.validation = validation
+    entered = run.entered_amount()
+    least = run.minimum_amount()
+    if entered is not None and entered < least:
+        raise StepFailed(
+            f"The amount must be at least {least:,} (minimum or arrears on the account).",
+            step_id="amount",
+        )
+
+
+async def _purchase(run: FlowRun, step: StepSpec) -> None:
+    msisdn, product_code, details = run.request_fields()
+    amount = run.amount()
+    if amount is None:
+        raise StepFailed("The amount is not known yet.")
+    run._progress("Sending the payment… do not close the app")
+    run.outcome = await run.checkout.purchase(
+        run.product,
+        msisdn=msisdn,
+        amount=amount,
+        product_code=product_code,
+        description=run.description(),
+        details=details,
+        tariff=run.tariff(),
+    )
+
+
+OPERATIONS: dict[str, Operation] = {
+    "validate": _validate,
+    "purchase": _purchase,
+}

@@ -1,0 +1,52 @@
+"""Settle every journal row that is not final, by looking its id up on the server.
+
+Runs on start, on demand (`kiosk reconcile`) and before any retry. Each (service, kind) has a
+resolver; a row no resolver knows is left as it is and reported, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from kiosk.api.errors import ApiError
+from kiosk.flows.checkout import Checkout
+from kiosk.journal import Entry, Journal, State
+
+Resolver = Callable[[Entry], Awaitable[Entry]]
+
+
+@dataclass(frozen=True)
+class Settled:
+    before: Entry
+    after: Entry
+    error: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.before.state is not self.after.state
+
+
+def purchase_resolver(checkout: Checkout) -> Resolver:
+    async def resolve(entry: Entry) -> Entry:
+        return (await checkout.settle(entry.transaction_id, allow_resend=False)).entry
+
+    return resolve
+
+
+async def reconcile(journal: Journal, resolvers: dict[tuple[str, str], Resolver]) -> list[Settled]:
+    settled: list[Settled] = []
+    for entry in journal.unresolved():
+        if entry.state in (State.REVIEW, State.AWAIT_REFUND):
+            continue
+        resolver = resolvers.get((entry.service, entry.kind))
+        if resolver is None:
+            settled.append(Settled(entry, entry, f"no resolver for {entry.service}/{entry.kind}"))
+            continue
+        try:
+            after = await resolver(entry)
+        except ApiError as exc:
+            settled.append(Settled(entry, entry, exc.message))
+            continue
+        settled.append(Settled(entry, after))
+    return settled

@@ -1,0 +1,105 @@
+"""The app factory's ingredients: API clients, journal and (in sandbox mode) the sandbox.
+
+Built from settings in one place, so the app, the CLI and the tests get the same wiring, and
+tests inject an in-process sandbox instead of any network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kiosk.api.catalog_models import Product
+from kiosk.api.ugmart import UgmartClient
+from kiosk.api.ums import UmsClient
+from kiosk.flows.checkout import Checkout
+from kiosk.flows.engine import FlowRun, ProgressHook
+from kiosk.flows.reconcile import Resolver, Settled, purchase_resolver, reconcile
+from kiosk.flows.spec import FlowSpec, builtin_specs, spec_for
+from kiosk.journal import Journal
+from kiosk.settings import Settings
+
+if TYPE_CHECKING:
+    from kiosk.sandbox.app import Sandbox
+
+
+@dataclass
+class Services:
+    settings: Settings
+    ugmart: UgmartClient
+    ums: UmsClient
+    journal: Journal
+    account_code: str
+    sandbox: Sandbox | None = None
+    specs: tuple[FlowSpec, ...] = field(default_factory=builtin_specs)
+    new_id: Callable[[], str] | None = None
+
+    @property
+    def checkout(self) -> Checkout:
+        kwargs = {"new_id": self.new_id} if self.new_id else {}
+        return Checkout(
+            self.ugmart,
+            self.journal,
+            account_code=self.account_code,
+            operator=self.settings.operator,
+            **kwargs,
+        )
+
+    def new_sale(self, product: Product, on_progress: ProgressHook | None = None) -> FlowRun:
+        spec = spec_for(product, self.specs)
+        return FlowRun(spec, product, self.ugmart, self.checkout, on_progress=on_progress)
+
+    def resolvers(self) -> dict[tuple[str, str], Resolver]:
+        """How each kind of journal row is settled by reconcile."""
+        return {("ugmart", "purchase"): purchase_resolver(self.checkout)}
+
+    async def reconcile(self) -> list[Settled]:
+        return await reconcile(self.journal, self.resolvers())
+
+    async def aclose(self) -> None:
+        await self.ugmart.aclose()
+        await self.ums.aclose()
+        self.journal.close()
+
+
+def build_services(settings: Settings, *, sandbox: Sandbox | None = None) -> Services:
+    """Clients for the configured accounts, or for an in-process sandbox when none is set."""
+    email, password, account = settings.ugmart_credentials()
+    api_key, ums_email, _, _ = settings.ums_credentials()
+    ugmart_url, ums_url, transport = settings.ugmart_url, settings.ums_url, None
+    if settings.sandbox and sandbox is None and _is_default(settings):
+        from kiosk.sandbox.app import Sandbox
+
+        sandbox = Sandbox()
+    if sandbox is not None:
+        from kiosk.sandbox.app import UGMART_BASE, UMS_BASE
+
+        ugmart_url, ums_url, transport = UGMART_BASE, UMS_BASE, sandbox.transport()
+    ugmart = UgmartClient(
+        ugmart_url,
+        email,
+        password,
+        transport=transport,
+        timeout=settings.http_timeout,
+        catalog_ttl=settings.catalog_ttl,
+    )
+    ums = UmsClient(ums_url, api_key, ums_email, transport=transport, timeout=settings.http_timeout)
+    return Services(
+        settings=settings,
+        ugmart=ugmart,
+        ums=ums,
+        journal=Journal(settings.journal_path),
+        account_code=account,
+        sandbox=sandbox,
+    )
+
+
+def _is_default(settings: Settings) -> bool:
+    """Sandbox credentials with the default URLs: use the embedded sandbox in-process.
+
+    A sandbox URL on loopback (`kiosk sandbox` served) is used over HTTP instead.
+    """
+    from kiosk.settings import UGMART_DEFAULT_URL
+
+    return settings.ugmart_url == UGMART_DEFAULT_URL

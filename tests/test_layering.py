@@ -1,0 +1,26 @@
+"""The core never imports Textual: checked in a fresh interpreter."""
+
+import subprocess
+import sys
+
+
+def test_core_packages_do_not_import_textual() -> None:
+    code = (
+        "import sys, kiosk.api, kiosk.flows.engine, kiosk.flows.autopilot, kiosk.journal, "
+        "kiosk.services; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')); "
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_engine_does_not_import_httpx_directly() -> None:
+    from pathlib import Path
+
+    import kiosk.flows
+
+    for path in Path(kiosk.flows.__file__).parent.glob("*.py"):
+        text = path.read_text()
+        assert "import httpx" not in text and "from httpx" not in text, path.name
+        assert "textual" not in text, path.name
