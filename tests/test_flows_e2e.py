@@ -185,7 +185,7 @@ async def test_family_sells_end_to_end(
     body: dict[str, Any],
     details: dict[str, str] | None,
 ) -> None:
-    run, result = await sell(services, code, answers)
+    _run, result = await sell(services, code, answers)
     assert result.outcome == "success", result.message
     sent = last_purchase(sandbox)
     assert sent["account_code"] == services.account_code
@@ -269,6 +269,6 @@ async def test_back_keeps_entries_and_a_changed_choice_changes_the_request(
     view = await run.submit(CONTACT)
     view = await run.submit("10000")
     assert view.step_id == "confirm"
-    msisdn, code, details = run.request_fields()
+    _msisdn, code, details = run.request_fields()
     assert code == "GOtv"
     assert details == {"purchase_mode": "TopUp", "contact_phone": CONTACT}

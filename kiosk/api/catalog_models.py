@@ -6,9 +6,14 @@ keep unknown fields (`extra="allow"`) and coerce loosely, so a new field never b
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+# Ids the documents show both as strings and as numbers (provider_transaction_id: 5021238514).
+IdText = Annotated[
+    str, BeforeValidator(lambda value: str(value) if isinstance(value, int) else value)
+]
 
 
 class Loose(BaseModel):
@@ -83,19 +88,14 @@ class PurchaseResult(Loose):
 
     status: str
     message: str = ""
-    transaction_id: str = ""
+    transaction_id: IdText = ""
     msisdn: str = ""
     description: str = ""
     product_type: str = ""
     memo: str = ""
     tariff_charge: float | None = None
-    provider_transaction_id: str | None = None
+    provider_transaction_id: IdText | None = None
     details: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("transaction_id", "provider_transaction_id", mode="before")
-    @classmethod
-    def _as_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
     @field_validator("details", mode="before")
     @classmethod

@@ -194,7 +194,8 @@ class Journal:
         with self._write() as db:
             self._require(transaction_id, db)
             db.execute(
-                "UPDATE entries SET attempts = attempts + 1, updated_at = ? WHERE transaction_id = ?",
+                "UPDATE entries SET attempts = attempts + 1, updated_at = ? "
+                "WHERE transaction_id = ?",
                 (_now().isoformat(), transaction_id),
             )
         return self._require(transaction_id)
@@ -212,7 +213,7 @@ class Journal:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _require(self, transaction_id: str, db: sqlite3.Connection | None = None) -> Entry:
+    def _require(self, transaction_id: str, _db: sqlite3.Connection | None = None) -> Entry:
         entry = self.get(transaction_id)
         if entry is None:
             raise KeyError(transaction_id)

@@ -1,0 +1,157 @@
+"""Fault injection for the sandbox: what a real network and a real server do to a kiosk.
+
+Kinds:
+- latency: wait `latency` seconds before answering
+- 500, 502, 503: answer with that status before doing anything (502 is an HTML proxy page)
+- 401: answer "Expired JWT" before doing anything
+- drop: do the request (a purchase is committed), then drop the connection unanswered
+- timeout: do the request, then answer later than the client waits
+- bad_body: do the request, then answer with a truncated, non-JSON body
+- refuse: drop the connection before doing anything (nothing committed)
+
+Tests queue one-shot faults for a path (`faults.push("drop", path="/api/products/purchase")`);
+the served sandbox draws them at random from a spec like `drop=0.1,500=0.05,latency=0.2`.
+In-process (httpx.ASGITransport) a drop or timeout raises the httpx error a client would see
+on a real socket; served by uvicorn the socket really closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+KINDS = ("500", "502", "503", "401", "drop", "timeout", "bad_body", "refuse")
+BEFORE = {"500", "502", "503", "401", "refuse"}
+
+_BAD_GATEWAY = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+
+
+class ConnectionDropped(Exception):
+    """Served mode: tells the server to close the socket without an answer."""
+
+
+@dataclass
+class Faults:
+    rates: dict[str, float] = field(default_factory=dict)
+    latency: float = 0.0
+    slow_seconds: float = 60.0
+    in_process: bool = True
+    paths: tuple[str, ...] = ()
+    seed: int | None = None
+    injected: list[tuple[str, str]] = field(default_factory=list)
+    _queue: list[tuple[str, str]] = field(default_factory=list)
+    _random: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+        unknown = set(self.rates) - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown fault kind(s): {', '.join(sorted(unknown))}")
+
+    @classmethod
+    def parse(cls, spec: str, **kwargs: Any) -> Faults:
+        """`drop=0.1,500=0.05,latency=0.2`: rates per request, latency in seconds."""
+        rates: dict[str, float] = {}
+        latency = 0.0
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            name, _, value = part.partition("=")
+            if name == "latency":
+                latency = float(value)
+            else:
+                rates[name] = float(value or 1)
+        return cls(rates=rates, latency=latency, **kwargs)
+
+    def push(self, kind: str, path: str = "") -> None:
+        """One fault for the next request whose path contains `path`."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}")
+        self._queue.append((kind, path))
+
+    def draw(self, path: str) -> str | None:
+        for index, (kind, wanted) in enumerate(self._queue):
+            if wanted in path:
+                del self._queue[index]
+                self.injected.append((kind, path))
+                return kind
+        if self.paths and not any(p in path for p in self.paths):
+            return None
+        for kind, rate in self.rates.items():
+            if self._random.random() < rate:
+                self.injected.append((kind, path))
+                return kind
+        return None
+
+    def middleware(self, app: ASGIApp) -> ASGIApp:
+        async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            if self.latency:
+                await asyncio.sleep(self.latency)
+            kind = self.draw(scope["path"])
+            if kind is None:
+                await app(scope, receive, send)
+                return
+            if kind in BEFORE:
+                await self._before(kind, send)
+                return
+            answer: list[Message] = []
+
+            async def keep(message: Message) -> None:
+                answer.append(message)
+
+            await app(scope, receive, keep)
+            await self._after(kind, answer, send)
+
+        return faulty
+
+    async def _before(self, kind: str, send: Send) -> None:
+        if kind == "refuse":
+            if self.in_process:
+                raise httpx.ConnectError("Connection refused (sandbox fault)")
+            raise ConnectionDropped
+        if kind == "401":
+            await _respond(send, 401, {"code": 401, "message": "Expired JWT. Please renew it"})
+        elif kind == "502":
+            await _respond(send, 502, _BAD_GATEWAY, "text/html")
+        else:
+            status = int(kind)
+            await _respond(send, status, {"code": status, "status": "FAILED",
+                                          "message": "Internal Server Error"})  # fmt: skip
+
+    async def _after(self, kind: str, answer: list[Message], send: Send) -> None:
+        if kind == "timeout":
+            if self.in_process:
+                raise httpx.ReadTimeout("Timed out waiting for the sandbox (fault)")
+            await asyncio.sleep(self.slow_seconds)
+            for message in answer:
+                await send(message)
+            return
+        if kind == "drop":
+            if self.in_process:
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+            raise ConnectionDropped
+        body = b"".join(m.get("body", b"") for m in answer if m["type"] == "http.response.body")
+        await _respond(send, 200, body[: max(1, len(body) // 2)], "application/json")
+
+
+async def _respond(
+    send: Send, status: int, body: Any, content_type: str = "application/json"
+) -> None:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", content_type.encode()),
+                            (b"content-length", str(len(raw)).encode())]})  # fmt: skip
+    await send({"type": "http.response.body", "body": raw})
