@@ -16,8 +16,10 @@ from kiosk.api.ums import UmsClient
 from kiosk.flows.checkout import Checkout
 from kiosk.flows.engine import FlowRun, ProgressHook
 from kiosk.flows.reconcile import Resolver, Settled, purchase_resolver, reconcile
-from kiosk.flows.spec import FlowSpec, builtin_specs, spec_for
-from kiosk.journal import Journal
+from kiosk.flows.registry import FlowConfig
+from kiosk.flows.spec import FlowSpec, builtin_specs, service_flows, spec_for
+from kiosk.flows.ums_ops import settle_stk
+from kiosk.journal import Entry, Journal
 from kiosk.settings import Settings
 
 if TYPE_CHECKING:
@@ -46,13 +48,40 @@ class Services:
             **kwargs,
         )
 
+    @property
+    def flow_config(self) -> FlowConfig:
+        _, _, account_id, station_id = self.settings.ums_credentials()
+        return FlowConfig(
+            ums_account_id=account_id,
+            station_id=station_id,
+            sender_id=self.settings.ums_sender_id,
+            stk_timeout=self.settings.stk_timeout,
+        )
+
     def new_sale(self, product: Product, on_progress: ProgressHook | None = None) -> FlowRun:
-        spec = spec_for(product, self.specs)
-        return FlowRun(spec, product, self.ugmart, self.checkout, on_progress=on_progress)
+        """A sale of a catalog product, or of a UMS service (see `service_flows`)."""
+        services = {item.code: spec for spec, item in service_flows(self.specs)}
+        spec = services.get(product.code) or spec_for(product, self.specs)
+        return FlowRun(
+            spec,
+            product,
+            self.ugmart,
+            self.checkout,
+            on_progress=on_progress,
+            ums=self.ums,
+            config=self.flow_config,
+        )
+
+    def service_products(self) -> list[Product]:
+        return [item for _, item in service_flows(self.specs)]
 
     def resolvers(self) -> dict[tuple[str, str], Resolver]:
         """How each kind of journal row is settled by reconcile."""
-        return {("ugmart", "purchase"): purchase_resolver(self.checkout)}
+
+        async def stk(entry: Entry) -> Entry:
+            return await settle_stk(None, self.ums, self.journal, entry)
+
+        return {("ugmart", "purchase"): purchase_resolver(self.checkout), ("ums", "stk"): stk}
 
     async def reconcile(self) -> list[Settled]:
         return await reconcile(self.journal, self.resolvers())

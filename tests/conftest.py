@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from kiosk.sandbox.app import Sandbox
 
+from kiosk.sandbox.app import Sandbox
 from kiosk.services import Services, build_services
 from kiosk.settings import Settings
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from kiosk.sandbox.app import Sandbox
 
 from kiosk.flows.autopilot import AnswerNeeded, run_unattended
 from kiosk.journal import State
+from kiosk.sandbox.app import Sandbox
 from kiosk.services import Services
 
 CONTACT = "0777044237"

@@ -183,8 +183,11 @@ class UgmartClient:
             "POST", path, json=req.model_dump(exclude_none=True), transaction_id=req.transaction_id
         )
         data = body.get("data") or {}
-        merged = {**data, "status": data.get("status") or body.get("status", ""),
-                  "message": body.get("message", "")}  # fmt: skip
+        merged = {
+            **data,
+            "status": data.get("status") or body.get("status", ""),
+            "message": body.get("message", ""),
+        }
         merged.setdefault("transaction_id", req.transaction_id)
         return TransferResult.model_validate(merged)
 

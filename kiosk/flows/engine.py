@@ -8,14 +8,22 @@ only the answers of steps whose guards hold count towards requests.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-from kiosk.api.catalog_models import Product, ProductValidateRequest, ProductValidation
+from kiosk.api.catalog_models import Product, ProductValidation
 from kiosk.api.errors import ApiError
-from kiosk.flows import fields, pricing
+from kiosk.flows import fields, pricing, ugmart_ops, ums_ops  # noqa: F401  (they register)
 from kiosk.flows.checkout import Checkout, SaleOutcome
 from kiosk.flows.receipt import result_view
+from kiosk.flows.registry import (
+    OPERATIONS,
+    RETRIES,
+    SOURCES,
+    FlowConfig,
+    StepFailed,
+    error_text,
+)
 from kiosk.flows.spec import BODY_FIELDS, FlowSpec, StepSpec
 from kiosk.flows.views import (
     ChargeLine,
@@ -25,27 +33,13 @@ from kiosk.flows.views import (
     FieldError,
     Option,
     Progress,
+    Quote,
     ResultView,
     StepView,
 )
 from kiosk.journal import State
 
 ProgressHook = Callable[[Progress], None]
-Source = Callable[["FlowRun", StepSpec], Awaitable[list[Option]]]
-Operation = Callable[["FlowRun", StepSpec], Awaitable[None]]
-
-
-class StepFailed(Exception):
-    """A call step failed; the engine shows `message` on `step_id` with the entries kept."""
-
-    def __init__(self, message: str, step_id: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.step_id = step_id
-
-
-def _error_text(exc: ApiError) -> str:
-    return f"{exc.message} — {exc.hint}"
 
 
 class FlowRun:
@@ -59,12 +53,18 @@ class FlowRun:
         checkout: Checkout,
         *,
         on_progress: ProgressHook | None = None,
+        ums: Any = None,
+        config: FlowConfig | None = None,
     ) -> None:
         self.spec = spec
         self.product = product
         self.ops = ops
         self.checkout = checkout
         self.on_progress = on_progress
+        self.ums = ums
+        self.config = config or FlowConfig()
+        self.quote: Quote | None = None
+        self.notes: dict[str, str] = {}
         self.values: dict[str, str] = {}
         self.options: dict[str, tuple[Option, ...]] = {}
         self.validation: ProductValidation | None = None
@@ -114,11 +114,15 @@ class FlowRun:
         return self.view()
 
     async def retry(self) -> StepView:
-        """After an unknown outcome: look the id up, and resend with the same id if unseen."""
+        """A result that is not final, checked again: for a purchase, look the id up and resend
+        with the same id only if the server never saw it."""
         if self.outcome is None:
             return self.view()
-        self._progress("Checking the transaction with the server…")
-        self.outcome = await self.checkout.settle(self.outcome.entry.transaction_id)
+        entry = self.outcome.entry
+        retry = RETRIES.get((entry.service, entry.kind))
+        if retry is not None:
+            self.progress("Checking the transaction with the server…")
+            await retry(self)
         return self.view()
 
     async def _forward_from(self, index: int) -> StepView:
@@ -128,7 +132,7 @@ class FlowRun:
             if not step.applies(self.active_values(index), self.product):
                 index += 1
                 continue
-            if step.kind == "call":
+            if step.kind in ("call", "wait"):
                 try:
                     await OPERATIONS[step.op or ""](self, step)
                 except StepFailed as exc:
@@ -137,10 +141,10 @@ class FlowRun:
                 continue
             if step.kind == "choose" and step.id not in self.options:
                 try:
-                    self._progress(f"Loading {step.title.lower() or 'choices'}…")
+                    self.progress(f"Loading {step.title.lower() or 'choices'}…")
                     self.options[step.id] = tuple(await SOURCES[step.source or ""](self, step))
                 except ApiError as exc:
-                    return self._fail(StepFailed(_error_text(exc)), step)
+                    return self._fail(StepFailed(error_text(exc)), step)
             self._history.append(index)
             return self.view()
         raise RuntimeError(f"flow {self.spec.id!r} ran past its last step")
@@ -163,9 +167,9 @@ class FlowRun:
                 self.validation = None
                 return
 
-    def _progress(self, message: str) -> None:
+    def progress(self, message: str, seconds_left: float | None = None) -> None:
         if self.on_progress is not None:
-            self.on_progress(Progress(message))
+            self.on_progress(Progress(message, seconds_left))
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -195,6 +199,14 @@ class FlowRun:
         match step.input:
             case "phone":
                 return fields.parse_phone(value, step.region, step.phone_format)
+            case "phones":
+                numbers, duplicates = fields.parse_phone_list(value, step.region, step.phone_format)
+                self.notes[step.id] = (
+                    f"{len(duplicates)} duplicate(s) left out: {', '.join(duplicates)}"
+                    if duplicates
+                    else ""
+                )
+                return ",".join(numbers)
             case "amount":
                 return str(fields.parse_amount(value, self.minimum_amount()))
             case "account":
@@ -286,7 +298,7 @@ class FlowRun:
         raise RuntimeError(f"step kind {step.kind!r} is not shown")
 
     def _enter_view(self, step: StepSpec, title: str, error: str | None) -> EnterView:
-        value = self.values.get(step.id, "")
+        value = self.values.get(step.id, step.default)
         if not value and step.prefill_from_validation and self.validation is not None:
             prefill = getattr(self.validation, step.prefill_from_validation, None)
             value = f"{prefill:.0f}" if isinstance(prefill, int | float) and prefill > 0 else ""
@@ -300,9 +312,25 @@ class FlowRun:
             max_length=step.max_length,
             optional=step.optional,
             error=error,
+            currency=self.spec.currency,
         )
 
     def _confirm_view(self, step: StepSpec, title: str, error: str | None) -> ConfirmView:
+        if self.quote is not None:
+            quote = self.quote
+            return ConfirmView(
+                step_id=step.id,
+                title=title,
+                product=self.spec.title,
+                account=quote.account,
+                lines=quote.lines,
+                amount=quote.amount,
+                tariff=0,
+                total=quote.amount,
+                facts=quote.facts,
+                error=error,
+                currency=quote.currency,
+            )
         amount = self.amount() or 0
         tariff = self.tariff()
         lines: list[ChargeLine] = []
@@ -346,6 +374,7 @@ class FlowRun:
             total=pricing.total_charge(amount, tariff),
             facts=tuple(facts),
             error=error,
+            currency=self.spec.currency,
         )
 
     def _result_view(self, step: StepSpec) -> ResultView:
@@ -354,82 +383,8 @@ class FlowRun:
         return result_view(step.id, self.spec, self.outcome)
 
 
-# -- sources and operations: named, so specs refer to them as data ---------------------------
+async def _static(run: FlowRun, step: StepSpec) -> list[Option]:
+    return [Option(choice.id, choice.label, None, choice.description) for choice in step.choices]
 
 
-async def _price_list(run: FlowRun, step: StepSpec) -> list[Option]:
-    items = await run.ops.price_list(run.product.code)
-    return [Option(item.code, item.name or item.code, item.price) for item in items]
-
-
-async def _choice_list(run: FlowRun, step: StepSpec) -> list[Option]:
-    choices = await run.ops.choice_list(run.product.code, step.list_type)
-    return [Option(choice.id, choice.label, None, choice.description) for choice in choices]
-
-
-async def _secondary_price_list(run: FlowRun, step: StepSpec) -> list[Option]:
-    list_id = step.resolve_list_id(run.active_values())
-    if list_id is None:
-        raise StepFailed(f"No list id for {step.id!r} in flow {run.spec.id!r}.")
-    items = await run.ops.secondary_price_list(list_id, run.product.code)
-    if step.id == run.spec.amount.times:
-        return [
-            Option(item.code, item.name or item.code, None, f"× {item.price:g}") for item in items
-        ]
-    return [Option(item.code, item.name or item.code, item.price) for item in items]
-
-
-SOURCES: dict[str, Source] = {
-    "price_list": _price_list,
-    "choice_list": _choice_list,
-    "secondary_price_list": _secondary_price_list,
-}
-
-
-async def _validate(run: FlowRun, step: StepSpec) -> None:
-    msisdn, product_code, details = run.request_fields()
-    amount = run.amount() or run.minimum_amount()
-    run._progress("Checking the account…")
-    try:
-        validation = await run.ops.validate_product(
-            ProductValidateRequest(
-                amount=amount, msisdn=msisdn, product_code=product_code, details=details or None
-            )
-        )
-    except ApiError as exc:
-        raise StepFailed(_error_text(exc)) from exc
-    if not validation.valid:
-        raise StepFailed(
-            f"{msisdn} is not a valid account for {run.product.name}. Check the number."
-        )
-    run.validation = validation
-    entered = run.entered_amount()
-    least = run.minimum_amount()
-    if entered is not None and entered < least:
-        raise StepFailed(
-            f"The amount must be at least {least:,} (minimum or arrears on the account).",
-            step_id="amount",
-        )
-
-
-async def _purchase(run: FlowRun, step: StepSpec) -> None:
-    msisdn, product_code, details = run.request_fields()
-    amount = run.amount()
-    if amount is None:
-        raise StepFailed("The amount is not known yet.")
-    run._progress("Sending the payment… do not close the app")
-    run.outcome = await run.checkout.purchase(
-        run.product,
-        msisdn=msisdn,
-        amount=amount,
-        product_code=product_code,
-        description=run.description(),
-        details=details,
-        tariff=run.tariff(),
-    )
-
-
-OPERATIONS: dict[str, Operation] = {
-    "validate": _validate,
-    "purchase": _purchase,
-}
+SOURCES["static"] = _static

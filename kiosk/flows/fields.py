@@ -84,3 +84,31 @@ def parse_text(text: str, max_length: int | None = None) -> str:
     if max_length is not None and len(value) > max_length:
         raise FieldError(f"At most {max_length} characters ({len(value)} entered).")
     return value
+
+
+_LIST_SEPARATORS = re.compile(r"[,;\n\t]+|\s{2,}")
+
+
+def parse_phone_list(
+    text: str, region: str = "UG", fmt: str = "national"
+) -> tuple[list[str], list[str]]:
+    """Numbers from a pasted list, in order, and the duplicates that were left out.
+
+    Every bad entry is named in one error, so the operator fixes the list once.
+    """
+    entries = [part.strip() for part in _LIST_SEPARATORS.split(text) if part.strip()]
+    if not entries:
+        raise FieldError("Enter at least one phone number.")
+    numbers: list[str] = []
+    duplicates: list[str] = []
+    bad: list[str] = []
+    for entry in entries:
+        try:
+            number = parse_phone(entry, region, fmt)
+        except FieldError:
+            bad.append(entry)
+            continue
+        (duplicates if number in numbers else numbers).append(number)
+    if bad:
+        raise FieldError(f"Not valid ({len(bad)}): {', '.join(bad)}. Fix or remove them.")
+    return numbers, duplicates

@@ -19,7 +19,7 @@ from kiosk.api.catalog_models import Product
 SPEC_DIR = Path(__file__).with_name("specs")
 
 StepKind = Literal["choose", "enter", "call", "wait", "confirm", "result"]
-InputKind = Literal["phone", "account", "amount", "text", "code"]
+InputKind = Literal["phone", "phones", "account", "amount", "text", "code"]
 
 # Request-body fields of validate/purchase; every other collected field goes in `details`.
 BODY_FIELDS = frozenset({"msisdn", "product_code", "amount"})
@@ -36,6 +36,14 @@ class ListIdBy(Strict):
     map: dict[str, str]
 
 
+class ChoiceSpec(Strict):
+    """A choice written in the spec itself (source = "static"), e.g. how the customer pays."""
+
+    id: str
+    label: str
+    description: str = ""
+
+
 class StepSpec(Strict):
     id: str
     kind: StepKind
@@ -48,8 +56,10 @@ class StepSpec(Strict):
     list_type: str | None = None
     list_id: str | None = None
     list_id_by: ListIdBy | None = None
+    choices: list[ChoiceSpec] = Field(default_factory=list)
     # enter
     input: InputKind | None = None
+    default: str = ""
     region: str = "UG"
     phone_format: Literal["national", "international"] = "national"
     optional: bool = False
@@ -139,6 +149,7 @@ class FlowSpec(Strict):
     title: str
     description: str = ""
     service: Literal["ugmart", "ums"] = "ugmart"
+    currency: str = "UGX"
     match: MatchSpec = Field(default_factory=MatchSpec)
     amount: AmountSpec = Field(default_factory=AmountSpec)
     receipt: ReceiptSpec = Field(default_factory=ReceiptSpec)
@@ -190,6 +201,15 @@ def spec_for(product: Product, specs: tuple[FlowSpec, ...] | None = None) -> Flo
     if not candidates:
         raise SpecError(f"no flow can sell {product.code!r}: the fallback spec is missing")
     return max(candidates, key=lambda pair: pair[0])[1]
+
+
+def service_flows(specs: tuple[FlowSpec, ...] | None = None) -> list[tuple[FlowSpec, Product]]:
+    """The UMS services as sellable items: each spec with the product it stands for."""
+    return [
+        (spec, Product(name=spec.title, code=spec.match.codes[0], type="UMS", price=1))
+        for spec in specs or builtin_specs()
+        if spec.service == "ums" and spec.match.codes
+    ]
 
 
 def spec_by_id(flow_id: str, specs: tuple[FlowSpec, ...] | None = None) -> FlowSpec:

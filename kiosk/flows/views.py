@@ -113,3 +113,14 @@ class Progress:
     message: str
     seconds_left: float | None = None
     detail: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What a call step priced for the confirm step, when the price is not a catalog rule."""
+
+    account: str
+    lines: tuple[ChargeLine, ...]
+    amount: int
+    currency: str
+    facts: tuple[tuple[str, str], ...] = ()

@@ -151,11 +151,24 @@ class Journal:
                     "request, operator, parent_id, created_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        transaction_id, service, kind, product_code, product_name,
-                        product_type, account, contact, amount, currency, State.PENDING.value,
-                        json.dumps(scrub(request)), operator, parent_id, stamp, stamp,
+                        transaction_id,
+                        service,
+                        kind,
+                        product_code,
+                        product_name,
+                        product_type,
+                        account,
+                        contact,
+                        amount,
+                        currency,
+                        State.PENDING.value,
+                        json.dumps(scrub(request)),
+                        operator,
+                        parent_id,
+                        stamp,
+                        stamp,
                     ),
-                )  # fmt: skip
+                )
         except sqlite3.IntegrityError as exc:
             raise ValueError(f"transaction id {transaction_id!r} is already journaled") from exc
         return self._require(transaction_id)

@@ -128,8 +128,11 @@ class Faults:
             await _respond(send, 502, _BAD_GATEWAY, "text/html")
         else:
             status = int(kind)
-            await _respond(send, status, {"code": status, "status": "FAILED",
-                                          "message": "Internal Server Error"})  # fmt: skip
+            await _respond(
+                send,
+                status,
+                {"code": status, "status": "FAILED", "message": "Internal Server Error"},
+            )
 
     async def _after(self, kind: str, answer: list[Message], send: Send) -> None:
         if kind == "timeout":
@@ -151,7 +154,14 @@ async def _respond(
     send: Send, status: int, body: Any, content_type: str = "application/json"
 ) -> None:
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", content_type.encode()),
-                            (b"content-length", str(len(raw)).encode())]})  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", content_type.encode()),
+                (b"content-length", str(len(raw)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": raw})

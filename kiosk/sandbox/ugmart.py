@@ -243,12 +243,25 @@ class UgmartSandbox:
             )
         wallets["UGX"] -= amount + tariff
         data = self._purchase_data(main, txid, body, facts, amount, tariff)
-        result = {"code": 200, "status": "SUCCESS", "message": "Purchase completed successfully",
-                  "data": data}  # fmt: skip
+        result = {
+            "code": 200,
+            "status": "SUCCESS",
+            "message": "Purchase completed successfully",
+            "data": data,
+        }
         self._results[txid] = result
         self.purchases.append(Committed(request={**body, "transaction_id": txid}, response=result))
-        self._record(txid, "PURCHASE", account_code, body.get("msisdn", ""), amount, tariff,
-                     "COMPLETE", str(body.get("description", "")), "ugmart_products")  # fmt: skip
+        self._record(
+            txid,
+            "PURCHASE",
+            account_code,
+            body.get("msisdn", ""),
+            amount,
+            tariff,
+            "COMPLETE",
+            str(body.get("description", "")),
+            "ugmart_products",
+        )
         return result
 
     def _purchase_data(
@@ -282,15 +295,19 @@ class UgmartSandbox:
             grouped = " ".join(token[i : i + 4] for i in range(0, 20, 4))
             units = round(amount / 685.60, 1)
             details.update(
-                receipt_number=receipt, token=grouped, token_value=f"{amount * 0.8614:.2f}",
-                units=units, debt_recovery=0,
+                receipt_number=receipt,
+                token=grouped,
+                token_value=f"{amount * 0.8614:.2f}",
+                units=units,
+                debt_recovery=0,
                 description=f"{units} KWh at UGX 685.60 per KWh",
-            )  # fmt: skip
+            )
             data["memo"] = f"{name} : {grouped} ({units} Units, DebtRecovery: 0)"
         elif main["type"] == "UTILITIES":
             area = (body.get("details") or {}).get("area_id", "")
-            details.update(receipt_number=receipt, area_id=area,
-                           description=f"{name} {msisdn} {area}")  # fmt: skip
+            details.update(
+                receipt_number=receipt, area_id=area, description=f"{name} {msisdn} {area}"
+            )
             data["memo"] = f"{name} (Area: {area}, Receipt: {receipt})"
         else:
             suffix = f" : {name}" if name else ""
@@ -327,15 +344,23 @@ class UgmartSandbox:
         stamp = datetime.fromtimestamp(self.clock(), UTC).astimezone().isoformat(timespec="seconds")
         row = {
             "transaction_id": txid,
-            "collection_account": {"account_code": account_code,
-                                   "account_name": account["account_name"]},
+            "collection_account": {
+                "account_code": account_code,
+                "account_name": account["account_name"],
+            },
             "payment_provider": {"name": _provider_name(provider), "code": provider},
-            "type": type_, "msisdn": msisdn, "currency": currency, "application": "Kiosk",
-            "description": description, "amount": amount, "charge": charge, "status": status,
+            "type": type_,
+            "msisdn": msisdn,
+            "currency": currency,
+            "application": "Kiosk",
+            "description": description,
+            "amount": amount,
+            "charge": charge,
+            "status": status,
             "status_message": "Transaction completed successfully" if status == "COMPLETE" else "",
             "transaction_date": stamp,
             "completed_on": stamp if status != "PENDING" else None,
-        }  # fmt: skip
+        }
         self.transactions.append(row)
         return row
 
@@ -353,8 +378,16 @@ class UgmartSandbox:
                 raise Refused(400, f"Please provide a value for the '{name}' parameter")
 
     def collection(self, body: dict[str, Any]) -> dict[str, Any]:
-        self._money_fields(body, "account_code", "provider_id", "msisdn", "currency", "amount",
-                           "application", "description")  # fmt: skip
+        self._money_fields(
+            body,
+            "account_code",
+            "provider_id",
+            "msisdn",
+            "currency",
+            "amount",
+            "application",
+            "description",
+        )
         self._collection_account(str(body["account_code"]))
         provider = str(body["provider_id"])
         msisdn = str(body["msisdn"])
@@ -372,8 +405,17 @@ class UgmartSandbox:
         amount = _int(body["amount"])
         txid = self._new_txid(body)
         charge = round(amount * 0.025, 2)
-        self._record(txid, "COLLECTION", str(body["account_code"]), msisdn, amount, charge,
-                     "PENDING", str(body["description"]), provider)  # fmt: skip
+        self._record(
+            txid,
+            "COLLECTION",
+            str(body["account_code"]),
+            msisdn,
+            amount,
+            charge,
+            "PENDING",
+            str(body["description"]),
+            provider,
+        )
         outcome = (
             "FAILED"
             if msisdn.endswith("0001")
@@ -383,16 +425,33 @@ class UgmartSandbox:
         )
         self._settle_at[txid] = (self.clock() + self.collection_delay, outcome)
         return {
-            "code": 200, "status": "SUCCESS", "message": "Collection request accepted!",
-            "data": {"transaction_id": txid, "external_transaction_id": f"TT{txid}",
-                     "msisdn": msisdn, "status": "PENDING", "amount": amount, "currency": "UGX",
-                     "transaction_charge": charge, "provider_id": provider,
-                     "description": body["description"]},
-        }  # fmt: skip
+            "code": 200,
+            "status": "SUCCESS",
+            "message": "Collection request accepted!",
+            "data": {
+                "transaction_id": txid,
+                "external_transaction_id": f"TT{txid}",
+                "msisdn": msisdn,
+                "status": "PENDING",
+                "amount": amount,
+                "currency": "UGX",
+                "transaction_charge": charge,
+                "provider_id": provider,
+                "description": body["description"],
+            },
+        }
 
     def payout(self, body: dict[str, Any]) -> dict[str, Any]:
-        self._money_fields(body, "account_code", "msisdn", "currency", "amount", "application",
-                           "description", "recipient_name")  # fmt: skip
+        self._money_fields(
+            body,
+            "account_code",
+            "msisdn",
+            "currency",
+            "amount",
+            "application",
+            "description",
+            "recipient_name",
+        )
         account = self._collection_account(str(body["account_code"]))
         msisdn = str(body["msisdn"])
         provider = _provider_of(msisdn)
@@ -408,18 +467,37 @@ class UgmartSandbox:
         if account["wallets"]["UGX"] < amount + charge:
             raise Refused(
                 422,
-                f"Insufficient balance on your UGX wallet. At least {amount + charge:,} is required.",
+                "Insufficient balance on your UGX wallet. "
+                f"At least {amount + charge:,} is required.",
             )
         txid = self._new_txid(body)
         account["wallets"]["UGX"] -= amount + charge
         description = f"{body['recipient_name']} ({body['description']})"
-        self._record(txid, "PAYOUT", str(body["account_code"]), msisdn, amount, charge,
-                     "COMPLETE", description, provider)  # fmt: skip
+        self._record(
+            txid,
+            "PAYOUT",
+            str(body["account_code"]),
+            msisdn,
+            amount,
+            charge,
+            "COMPLETE",
+            description,
+            provider,
+        )
         return {
-            "code": 200, "status": "SUCCESS", "message": "Transaction completed successfully",
-            "data": {"transaction_id": txid, "msisdn": msisdn, "amount": amount, "currency": "UGX",
-                     "transaction_charge": charge, "provider_id": provider, "description": description},
-        }  # fmt: skip
+            "code": 200,
+            "status": "SUCCESS",
+            "message": "Transaction completed successfully",
+            "data": {
+                "transaction_id": txid,
+                "msisdn": msisdn,
+                "amount": amount,
+                "currency": "UGX",
+                "transaction_charge": charge,
+                "provider_id": provider,
+                "description": description,
+            },
+        }
 
     def validate_account(self, body: dict[str, Any]) -> dict[str, Any]:
         provider = str(body.get("provider_id", ""))
@@ -427,24 +505,50 @@ class UgmartSandbox:
         if not _matches_provider(msisdn, provider):
             raise Refused(400, f"'{msisdn}' is not valid for {_provider_name(provider)}")
         name = seed.MOBILE_MONEY_NAMES.get(msisdn, f"CUSTOMER {msisdn[-4:]}")
-        return {"code": 200, "status": "SUCCESS", "message": "CUSTOMER VALIDATED OK",
-                "data": {"valid": True, "customer_name": name, "msisdn": msisdn}}  # fmt: skip
+        return {
+            "code": 200,
+            "status": "SUCCESS",
+            "message": "CUSTOMER VALIDATED OK",
+            "data": {"valid": True, "customer_name": name, "msisdn": msisdn},
+        }
 
     def request_payment(self, body: dict[str, Any], base_url: str) -> dict[str, Any]:
-        self._money_fields(body, "account_code", "provider_id", "msisdn", "currency", "amount",
-                           "application", "description", "callback_url")  # fmt: skip
+        self._money_fields(
+            body,
+            "account_code",
+            "provider_id",
+            "msisdn",
+            "currency",
+            "amount",
+            "application",
+            "description",
+            "callback_url",
+        )
         self._collection_account(str(body["account_code"]))
         if body["currency"] not in ("UGX", "USD"):
             raise Refused(
                 422, f"VISA-MasterCard does not support the '{body['currency']}' currency."
             )
         txid = self._new_txid(body)
-        row = self._record(txid, "COLLECTION", str(body["account_code"]), "VISA-MasterCard",
-                           _int(body["amount"]), 0, "PENDING", str(body["description"]),
-                           "visa_mastercard", str(body["currency"]))  # fmt: skip
+        row = self._record(
+            txid,
+            "COLLECTION",
+            str(body["account_code"]),
+            "VISA-MasterCard",
+            _int(body["amount"]),
+            0,
+            "PENDING",
+            str(body["description"]),
+            "visa_mastercard",
+            str(body["currency"]),
+        )
         row["callback_url"] = body["callback_url"]
-        return {"code": 200, "status": "PENDING", "message": "Transaction Initiated",
-                "data": {"transaction_id": txid, "payment_url": f"{base_url}/visa-payment/{txid}"}}  # fmt: skip
+        return {
+            "code": 200,
+            "status": "PENDING",
+            "message": "Transaction Initiated",
+            "data": {"transaction_id": txid, "payment_url": f"{base_url}/visa-payment/{txid}"},
+        }
 
     def settle_card(self, txid: str, status: str) -> str:
         """The card payer finished: returns the callback URL the document says is called."""
@@ -459,8 +563,10 @@ class UgmartSandbox:
                     row["currency"]
                 ] += row["amount"]
         code = 200 if status == "SUCCESS" else 400
-        url = (f"{row['callback_url']}?code={code}&status={status}&message=&"
-               f"data[transaction_id]={txid}")  # fmt: skip
+        url = (
+            f"{row['callback_url']}?code={code}&status={status}&message=&"
+            f"data[transaction_id]={txid}"
+        )
         self.callbacks.append(url)
         return url
 
@@ -475,19 +581,41 @@ class UgmartSandbox:
         parts = max(1, math.ceil(len(str(body["text"])) / 160))
         cost = parts * SMS_CHARGE_RATE
         if account["wallets"]["UGX"] < max(cost, 3000):
-            return_body = {"code": 422, "status": "FAILED", "sms_charge_rate": SMS_CHARGE_RATE,
-                           "message": "SMS Credit Purchase failed. Insufficient Balance on your "
-                           "UGX wallet. At least 3,000 is required."}  # fmt: skip
+            return_body = {
+                "code": 422,
+                "status": "FAILED",
+                "sms_charge_rate": SMS_CHARGE_RATE,
+                "message": "SMS Credit Purchase failed. Insufficient Balance on your "
+                "UGX wallet. At least 3,000 is required.",
+            }
             raise SmsRefused(return_body)
         txid = str(body.get("transaction_id") or "auto")
         txid = f"SMS{next(self._ids)}" if txid == "auto" else txid
         account["wallets"]["UGX"] -= cost
-        self._record(txid, "SMS", str(body["account_code"]), to, cost, 0, "COMPLETE",
-                     str(body["text"])[:40], "sms")  # fmt: skip
-        return {"code": 200, "status": "SUCCESS", "transaction_id": txid,
-                "sms_charge_rate": SMS_CHARGE_RATE,
-                "messages": [{"to": to, "messageId": str(1522806820000 + len(self.transactions)),
-                              "status": {"code": 4, "name": "SUCCESS", "description": "Message Sent"}}]}  # fmt: skip
+        self._record(
+            txid,
+            "SMS",
+            str(body["account_code"]),
+            to,
+            cost,
+            0,
+            "COMPLETE",
+            str(body["text"])[:40],
+            "sms",
+        )
+        return {
+            "code": 200,
+            "status": "SUCCESS",
+            "transaction_id": txid,
+            "sms_charge_rate": SMS_CHARGE_RATE,
+            "messages": [
+                {
+                    "to": to,
+                    "messageId": str(1522806820000 + len(self.transactions)),
+                    "status": {"code": 4, "name": "SUCCESS", "description": "Message Sent"},
+                }
+            ],
+        }
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -530,9 +658,13 @@ class UgmartSandbox:
         if account:
             self._collection_account(account)
             rows = [r for r in rows if r["collection_account"]["account_code"] == account]
-        exact = {"paymentProvider": lambda r: r["payment_provider"]["code"], "type": lambda r: r["type"],
-                 "status": lambda r: r["status"], "msisdn": lambda r: r["msisdn"],
-                 "currency": lambda r: r["currency"]}  # fmt: skip
+        exact = {
+            "paymentProvider": lambda r: r["payment_provider"]["code"],
+            "type": lambda r: r["type"],
+            "status": lambda r: r["status"],
+            "msisdn": lambda r: r["msisdn"],
+            "currency": lambda r: r["currency"],
+        }
         for name, get in exact.items():
             if query.get(name):
                 rows = [r for r in rows if str(get(r)) == query[name]]
@@ -597,8 +729,11 @@ def _int(value: Any) -> int:
         raise Refused(400, f"'{value}' is not a valid number") from None
 
 
-_PREFIXES = {"airtel_money": ("25670", "25675", "25674"), "mtn_mobile_money": ("25677", "25678", "25676"),
-             "smart_pesa": ("25672", "25673")}  # fmt: skip
+_PREFIXES = {
+    "airtel_money": ("25670", "25675", "25674"),
+    "mtn_mobile_money": ("25677", "25678", "25676"),
+    "smart_pesa": ("25672", "25673"),
+}
 
 
 def _provider_of(msisdn: str) -> str | None:
