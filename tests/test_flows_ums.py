@@ -121,9 +121,13 @@ async def test_voucher_is_not_registered_when_the_payment_fails(
     _, result = await sell(
         services,
         "UMS.VOUCHER",
-        {"plan_code": "U92191578", "payment": "mpesa", "msisdn": "0798761032",
-         "voucher_code": "GHOT"},
-    )  # fmt: skip
+        {
+            "plan_code": "U92191578",
+            "payment": "mpesa",
+            "msisdn": "0798761032",
+            "voucher_code": "GHOT",
+        },
+    )
     assert result.outcome == "failed"
     assert sandbox.ums.vouchers == {}
 

@@ -196,15 +196,19 @@ async def _stk_push(run: FlowRun, step: StepSpec) -> None:
         run,
         transaction_id=reference,
         kind="stk",
-        request={"account_id": run.config.ums_account_id, "amount": amount, "msisdn": msisdn,
-                 "reference": reference},
+        request={
+            "account_id": run.config.ums_account_id,
+            "amount": amount,
+            "msisdn": msisdn,
+            "reference": reference,
+        },
         product_code="UMS.STK",
         product_name="M-Pesa payment",
         product_type="PAYMENT",
         account=msisdn,
         amount=amount,
         currency="KES",
-    )  # fmt: skip
+    )
     run.progress("Sending the payment request to the customer's phone…")
     try:
         initiated = await run.ums.initiate_stk(run.config.ums_account_id, amount, msisdn, reference)
@@ -239,10 +243,13 @@ async def settle_stk(run_or_none: FlowRun | None, ums: Any, journal: Any, entry:
             message=f"Paid: M-Pesa receipt {status.receipt}",
             response={
                 "transaction_request_id": request_id,
-                "details": {"mpesa_receipt": status.receipt, "phone": status.msisdn,
-                            "reference": status.reference},
+                "details": {
+                    "mpesa_receipt": status.receipt,
+                    "phone": status.msisdn,
+                    "reference": status.reference,
+                },
             },
-        )  # fmt: skip
+        )
     return journal.record_outcome(
         entry.transaction_id,
         State.FAILED,
@@ -260,6 +267,10 @@ async def _stk_wait(run: FlowRun, step: StepSpec) -> None:
     while True:
         left = deadline - time.monotonic()
         run.progress("Waiting for the customer to approve on the phone…", max(0.0, left))
+        # A callback (kiosk webhook) may already have settled it: no need to ask UMS then.
+        entry = journal.get(entry.transaction_id) or entry
+        if entry.final:
+            break
         try:
             entry = await settle_stk(run, run.ums, journal, entry)
         except ApiError as exc:
@@ -326,9 +337,13 @@ async def _voucher_register(run: FlowRun, step: StepSpec) -> None:
         entry,
         State.SUCCESS,
         registered.message or "Voucher registered",
-        details={"voucher": registered.voucher or code, "plan": registered.plan_name,
-                 "station": registered.station_name, "valid": plan.label},
-    )  # fmt: skip
+        details={
+            "voucher": registered.voucher or code,
+            "plan": registered.plan_name,
+            "station": registered.station_name,
+            "valid": plan.label,
+        },
+    )
 
 
 SOURCES["hotspot_plans"] = _hotspot_plans

@@ -37,6 +37,17 @@ MIGRATIONS: list[str] = [
     CREATE INDEX entries_kind ON entries (kind, created_at);
     CREATE INDEX entries_parent ON entries (parent_id) WHERE parent_id IS NOT NULL;
     """,
+    """
+    CREATE TABLE callbacks (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        transaction_id TEXT,
+        payload TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    CREATE INDEX callbacks_transaction ON callbacks (transaction_id);
+    """,
 ]
 
 

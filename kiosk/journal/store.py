@@ -224,6 +224,30 @@ class Journal:
             )
         return self._require(transaction_id)
 
+    def record_callback(
+        self, source: str, key: str, payload: dict[str, Any], transaction_id: str | None = None
+    ) -> bool:
+        """Keep a callback once: False when the same `key` was already received."""
+        try:
+            with self._write() as db:
+                db.execute(
+                    "INSERT INTO callbacks (source, key, transaction_id, payload, received_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (source, key, transaction_id, json.dumps(scrub(payload)), _now().isoformat()),
+                )
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def callbacks(self, transaction_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source, key, payload, received_at FROM callbacks "
+                "WHERE transaction_id = ? ORDER BY id",
+                (transaction_id,),
+            ).fetchall()
+        return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
+
     # -- reading ---------------------------------------------------------------------------
 
     def _require(self, transaction_id: str, _db: sqlite3.Connection | None = None) -> Entry:
