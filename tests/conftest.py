@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import stamina
 
 from kiosk.sandbox.app import Sandbox
 from kiosk.services import Services, build_services
@@ -22,6 +23,14 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         if name.startswith("KIOSK_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("KIOSK_CONFIG_DIR", str(tmp_path / "config"))
+
+
+@pytest.fixture(autouse=True)
+def fast_retries() -> Iterator[None]:
+    """Safe reads still retry (3 attempts) but without waiting between them."""
+    stamina.set_testing(True, attempts=3)
+    yield
+    stamina.set_testing(False)
 
 
 @pytest.fixture

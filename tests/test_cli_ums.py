@@ -9,7 +9,9 @@ from tests.test_cli_sales import kiosk
 
 
 def test_sms_stk_plans_and_voucher_from_the_command_line(tmp_path: Path) -> None:
-    sms = kiosk(tmp_path, "ums", "sms", "--to", "0798765432,0712345678", "--text", "Hello", "--json")
+    sms = kiosk(
+        tmp_path, "ums", "sms", "--to", "0798765432,0712345678", "--text", "Hello", "--json"
+    )
     assert sms.returncode == 0, sms.stderr
     assert json.loads(sms.stdout)["sent"] == "2"
 

@@ -38,8 +38,17 @@ BEFORE = {"500", "502", "503", "401", "refuse"}
 _BAD_GATEWAY = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 
 
-class ConnectionDropped(Exception):
-    """Served mode: tells the server to close the socket without an answer."""
+async def _hang_up(send: Send) -> None:
+    """Served: promise a body, send a scrap of it and stop, so the server closes the socket
+    mid-answer and the client sees a broken connection rather than a status."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b'{"co', "more_body": False})
 
 
 @dataclass
@@ -121,7 +130,8 @@ class Faults:
         if kind == "refuse":
             if self.in_process:
                 raise httpx.ConnectError("Connection refused (sandbox fault)")
-            raise ConnectionDropped
+            await _hang_up(send)
+            return
         if kind == "401":
             await _respond(send, 401, {"code": 401, "message": "Expired JWT. Please renew it"})
         elif kind == "502":
@@ -145,7 +155,8 @@ class Faults:
         if kind == "drop":
             if self.in_process:
                 raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
-            raise ConnectionDropped
+            await _hang_up(send)
+            return
         body = b"".join(m.get("body", b"") for m in answer if m["type"] == "http.response.body")
         await _respond(send, 200, body[: max(1, len(body) // 2)], "application/json")
 
