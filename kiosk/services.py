@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.api.catalog_models import Product
@@ -45,6 +46,7 @@ class Services:
             self.journal,
             account_code=self.account_code,
             operator=self.settings.operator,
+            not_found_grace=timedelta(seconds=self.settings.reconcile_grace),
             **kwargs,
         )
 

@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     catalog_ttl: float = 300.0
     http_timeout: float = 20.0
     stk_timeout: float = 90.0
+    reconcile_grace: float = 60.0
     application: str = "Kiosk"
     operator: str = "counter-1"
     allow_open_config: bool = False

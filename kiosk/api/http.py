@@ -16,6 +16,8 @@ import stamina
 from kiosk.api.errors import ApiError, BadResponse, Unavailable, UnknownOutcome, error_for_status
 
 log = logging.getLogger("kiosk.api")
+# stamina logs each scheduled retry; a terminal app must not have them printed over its screen.
+logging.getLogger("stamina").addHandler(logging.NullHandler())
 
 # Safe reads only: money-moving calls never retry on their own.
 retry_safe_read = stamina.retry(

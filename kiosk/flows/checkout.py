@@ -77,6 +77,7 @@ class Checkout:
         operator: str = "",
         new_id: Callable[[], str] = new_transaction_id,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        not_found_grace: timedelta = NOT_FOUND_GRACE,
     ) -> None:
         self.ops = ops
         self.journal = journal
@@ -84,6 +85,7 @@ class Checkout:
         self.operator = operator
         self._new_id = new_id
         self._now = now
+        self.not_found_grace = not_found_grace
 
     async def purchase(
         self,
@@ -163,7 +165,7 @@ class Checkout:
                 self.journal.bump_attempt(transaction_id)
                 request = PurchaseRequest.model_validate(entry.request)
                 return await self._send(request, entry.tariff_charge)
-            if self._now() - entry.created_at >= NOT_FOUND_GRACE:
+            if self._now() - entry.created_at >= self.not_found_grace:
                 failed = self.journal.record_outcome(
                     transaction_id,
                     State.FAILED,
