@@ -107,6 +107,9 @@ class Faults:
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
+            # Read the whole request first: a server that has the request goes on with it even
+            # if the client dies while it works (the crash tests rely on that).
+            receive = await _buffered(receive)
             if self.latency:
                 await asyncio.sleep(self.latency)
             kind = self.draw(scope["path"])
@@ -159,6 +162,25 @@ class Faults:
             return
         body = b"".join(m.get("body", b"") for m in answer if m["type"] == "http.response.body")
         await _respond(send, 200, body[: max(1, len(body) // 2)], "application/json")
+
+
+async def _buffered(receive: Receive) -> Receive:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    replay: list[Message] = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+    async def replayed() -> Message:
+        if replay:
+            return replay.pop()
+        return await receive()
+
+    return replayed
 
 
 async def _respond(
