@@ -7,14 +7,11 @@ sample of each here, plus one kill placed exactly between intent and outcome.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -22,17 +19,7 @@ from kiosk.journal import State
 from kiosk.sandbox.app import Sandbox
 from kiosk.sandbox.faults import Faults
 from kiosk.sandbox.server import ServedSandbox
-
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-
-
-def bench(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.bench_modules import bench
 
 
 def test_fault_run_sample_has_no_duplicates_lost_sales_or_crashes(tmp_path: Path) -> None:
