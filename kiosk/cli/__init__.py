@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "kiosk.cli.ums_cmd",
     "kiosk.cli.money_cmd",
     "kiosk.cli.office_cmd",
+    "kiosk.cli.report_cmd",
 )
 
 

@@ -264,11 +264,12 @@ class Journal:
         return Entry.from_row(row) if row else None
 
     def unresolved(self) -> list[Entry]:
-        final = [state.value for state in FINAL_STATES]
-        marks = ",".join("?" * len(final))
+        # IN over the open states (not NOT IN over the final ones) so the state index is used.
+        open_states = [state.value for state in State if state not in FINAL_STATES]
+        marks = ",".join("?" * len(open_states))
         with self._lock:
             rows = self._db.execute(
-                f"SELECT * FROM entries WHERE state NOT IN ({marks}) ORDER BY id", final
+                f"SELECT * FROM entries WHERE state IN ({marks}) ORDER BY id", open_states
             ).fetchall()
         return [Entry.from_row(row) for row in rows]
 
@@ -349,9 +350,14 @@ class Journal:
         with self._lock:
             return self._db.execute(f"SELECT COUNT(*) FROM entries{where}", params).fetchone()[0]
 
-    def totals(self, *, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    def totals(
+        self, *, since: datetime, until: datetime, operator: str | None = None
+    ) -> list[dict[str, Any]]:
         """Counts and sums grouped by product type, product, kind and state."""
         where, params = self._where(since, until, None, None, None, None)
+        if operator is not None:
+            where += " AND operator = ?"
+            params.append(operator)
         with self._lock:
             rows = self._db.execute(
                 "SELECT product_type, product_code, kind, state, currency, COUNT(*) AS count, "
