@@ -67,7 +67,7 @@ async def run_unattended(
         elif isinstance(view, ConfirmView):
             if not confirm:
                 raise NotConfirmed(view)
-            view = await run.submit("")
+            view = await run.submit(answers.get(step_id, ""))
         else:
             raise AnswerNeeded(step_id, f"{step_id}: cannot be answered without a screen")
     return view

@@ -13,7 +13,13 @@ from typing import Any
 
 from kiosk.api.catalog_models import Product, ProductValidation
 from kiosk.api.errors import ApiError
-from kiosk.flows import fields, pricing, ugmart_ops, ums_ops  # noqa: F401  (they register)
+from kiosk.flows import (  # noqa: F401  (the ops modules register their sources and operations)
+    fields,
+    payment_ops,
+    pricing,
+    ugmart_ops,
+    ums_ops,
+)
 from kiosk.flows.checkout import Checkout, SaleOutcome
 from kiosk.flows.receipt import result_view
 from kiosk.flows.registry import (
@@ -65,10 +71,14 @@ class FlowRun:
         self.config = config or FlowConfig()
         self.quote: Quote | None = None
         self.notes: dict[str, str] = {}
+        # Facts a call step learned for the confirm step (a payout recipient's registered name).
+        self.facts: dict[str, str] = {}
         self.values: dict[str, str] = {}
         self.options: dict[str, tuple[Option, ...]] = {}
         self.validation: ProductValidation | None = None
         self.outcome: SaleOutcome | None = None
+        self.payment: SaleOutcome | None = None
+        self.payment_url = ""
         self._history: list[int] = []
         self._errors: dict[str, str] = {}
 
@@ -93,6 +103,12 @@ class FlowRun:
         self._errors.pop(step.id, None)
         if step.kind == "result":
             return self.view()
+        if step.kind == "confirm" and step.choices:
+            methods = [choice.id for choice in step.choices]
+            if value and value not in methods:
+                self._errors[step.id] = f"Choose one of: {', '.join(methods)}."
+                return self.view()
+            self.values[step.id] = value or methods[0]
         if step.kind in ("choose", "enter"):
             try:
                 accepted = self._accept(step, value)
@@ -167,9 +183,11 @@ class FlowRun:
                 self.validation = None
                 return
 
-    def progress(self, message: str, seconds_left: float | None = None) -> None:
+    def progress(
+        self, message: str, seconds_left: float | None = None, detail: dict[str, str] | None = None
+    ) -> None:
         if self.on_progress is not None:
-            self.on_progress(Progress(message, seconds_left))
+            self.on_progress(Progress(message, seconds_left, detail or {}))
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -270,8 +288,9 @@ class FlowRun:
         return active.get("msisdn", ""), product_code, details
 
     def description(self) -> str:
+        typed = self.active_values().get("description")
         item = self.chosen("product_code")
-        return item.label if item is not None else self.product.name
+        return typed or (item.label if item is not None else self.product.name)
 
     # -- views -----------------------------------------------------------------------------
 
@@ -346,7 +365,9 @@ class FlowRun:
                 lines.append(ChargeLine(times.label, None, times.detail))
         facts = [("Product", self.product.name)]
         msisdn, _, details = self.request_fields()
+        msisdn = msisdn or self.active_values().get("pay_msisdn", "")
         facts.append(("Account", msisdn))
+        facts.extend(self.facts.items())
         if "contact_phone" in details:
             facts.append(("Contact phone", details["contact_phone"]))
         validation = self.validation
@@ -375,6 +396,7 @@ class FlowRun:
             facts=tuple(facts),
             error=error,
             currency=self.spec.currency,
+            methods=tuple(Option(c.id, c.label) for c in step.choices),
         )
 
     def _result_view(self, step: StepSpec) -> ResultView:

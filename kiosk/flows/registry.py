@@ -28,7 +28,10 @@ class FlowConfig:
     station_id: str = ""
     sender_id: str = "UMS_SMS"
     stk_timeout: float = 90.0
+    payment_timeout: float = 180.0
     poll_interval: float = 2.0
+    application: str = "Kiosk"
+    callback_url: str = "http://127.0.0.1:8787/ugmart/card"
 
 
 SOURCES: dict[str, Source] = {}

@@ -150,6 +150,9 @@ class FlowSpec(Strict):
     description: str = ""
     service: Literal["ugmart", "ums"] = "ugmart"
     currency: str = "UGX"
+    menu: bool = False
+    pay_first: bool = False
+    operator_only: bool = False
     match: MatchSpec = Field(default_factory=MatchSpec)
     amount: AmountSpec = Field(default_factory=AmountSpec)
     receipt: ReceiptSpec = Field(default_factory=ReceiptSpec)
@@ -178,17 +181,43 @@ class SpecError(Exception):
     """A spec file that does not load; names the file and the problem."""
 
 
-def load_spec(path: Path) -> FlowSpec:
+def _with_payment(data: dict[str, Any], fragment: dict[str, Any]) -> dict[str, Any]:
+    """A product flow whose customer may pay first: the confirm step offers the payment
+    methods and the fragment's steps run between confirm and purchase, the refund check after."""
+    steps = list(data.get("steps", []))
+    ops = [step.get("op") for step in steps]
+    if "purchase" not in ops:
+        raise ValueError("pay_first needs a purchase step")
+    at = ops.index("purchase")
+    for step in steps:
+        if step.get("kind") == "confirm":
+            step.setdefault("choices", fragment["confirm_choices"])
+    after = at + len(fragment["before_purchase"]) + 1
+    steps[at:at] = fragment["before_purchase"]
+    steps[after:after] = fragment["after_purchase"]
+    return {**data, "steps": steps}
+
+
+def load_spec(path: Path, fragment: dict[str, Any] | None = None) -> FlowSpec:
     try:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        if data.get("pay_first"):
+            data = _with_payment(data, fragment or payment_fragment())
         return FlowSpec.model_validate(data)
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, ValidationError, ValueError) as exc:
         raise SpecError(f"{path.name}: {exc}") from exc
 
 
 @cache
+def payment_fragment() -> dict[str, Any]:
+    return tomllib.loads((SPEC_DIR / "_payment.toml").read_text(encoding="utf-8"))
+
+
+@cache
 def builtin_specs() -> tuple[FlowSpec, ...]:
-    return tuple(load_spec(path) for path in sorted(SPEC_DIR.glob("*.toml")))
+    """Every flow file; files whose name starts with `_` are fragments, not flows."""
+    paths = sorted(p for p in SPEC_DIR.glob("*.toml") if not p.name.startswith("_"))
+    return tuple(load_spec(path) for path in paths)
 
 
 def spec_for(product: Product, specs: tuple[FlowSpec, ...] | None = None) -> FlowSpec:
@@ -204,11 +233,14 @@ def spec_for(product: Product, specs: tuple[FlowSpec, ...] | None = None) -> Flo
 
 
 def service_flows(specs: tuple[FlowSpec, ...] | None = None) -> list[tuple[FlowSpec, Product]]:
-    """The UMS services as sellable items: each spec with the product it stands for."""
+    """The services menu (UMS, payments) as sellable items: each spec with its product."""
     return [
-        (spec, Product(name=spec.title, code=spec.match.codes[0], type="UMS", price=1))
+        (
+            spec,
+            Product(name=spec.title, code=spec.match.codes[0], type=spec.service.upper(), price=1),
+        )
         for spec in specs or builtin_specs()
-        if spec.service == "ums" and spec.match.codes
+        if spec.menu and spec.match.codes
     ]
 
 

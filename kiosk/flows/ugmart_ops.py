@@ -8,6 +8,7 @@ from kiosk.api.catalog_models import ProductValidateRequest
 from kiosk.api.errors import ApiError
 from kiosk.flows.registry import OPERATIONS, RETRIES, SOURCES, StepFailed, error_text
 from kiosk.flows.views import Option
+from kiosk.journal import State
 
 if TYPE_CHECKING:
     from kiosk.flows.engine import FlowRun
@@ -74,6 +75,9 @@ async def _purchase(run: FlowRun, step: StepSpec) -> None:
     amount = run.amount()
     if amount is None:
         raise StepFailed("The amount is not known yet.")
+    paid_by = run.active_values().get("confirm", "float")
+    if paid_by != "float" and (run.payment is None or run.payment.state is not State.SUCCESS):
+        return
     run.progress("Sending the payment… do not close the app")
     run.outcome = await run.checkout.purchase(
         run.product,
@@ -83,6 +87,7 @@ async def _purchase(run: FlowRun, step: StepSpec) -> None:
         description=run.description(),
         details=details,
         tariff=run.tariff(),
+        parent_id=run.payment.entry.transaction_id if run.payment else None,
     )
 
 

@@ -72,6 +72,7 @@ class ConfirmView:
     facts: tuple[tuple[str, str], ...] = ()
     error: str | None = None
     currency: str = "UGX"
+    methods: tuple[Option, ...] = ()
 
 
 @dataclass(frozen=True)

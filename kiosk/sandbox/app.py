@@ -4,44 +4,75 @@ host replaced) and UMS at /ums/api/v1, behind the fault injector."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Mount
 
-from kiosk.sandbox.faults import ASGIApp, Faults
-from kiosk.sandbox.ugmart import UgmartSandbox, ugmart_app
-from kiosk.sandbox.ums import UmsSandbox, ums_app
+from kiosk.sandbox.faults import FaultInjector, Faults
+from kiosk.sandbox.ugmart import Committed, UgmartSandbox, ugmart_app
+
+if TYPE_CHECKING:
+    from kiosk.sandbox.ums import UmsSandbox
 
 # In-process base URLs: requests never leave the process (see Sandbox.transport).
 UGMART_BASE = "http://127.0.0.1/api"
 UMS_BASE = "http://127.0.0.1/ums/api/v1"
+UGMART_PREFIX = "/api"
+UMS_PREFIX = "/ums/api/v1"
+
+
+def _ums_mount(ums: UmsSandbox | None) -> list[Mount]:
+    """The UMS half lives in its own module; the Ugmart half runs without it."""
+    try:
+        from kiosk.sandbox.ums import UmsSandbox, ums_app
+    except ModuleNotFoundError as exc:
+        if exc.name != "kiosk.sandbox.ums":
+            raise
+        return []
+    return [Mount(UMS_PREFIX, app=ums_app(ums or UmsSandbox()))]
 
 
 def create_app(
     ugmart: UgmartSandbox | None = None,
     ums: UmsSandbox | None = None,
     faults: Faults | None = None,
-) -> ASGIApp:
-    app = Starlette(
-        routes=[
-            Mount("/api", app=ugmart_app(ugmart or UgmartSandbox())),
-            Mount("/ums/api/v1", app=ums_app(ums or UmsSandbox())),
-        ]
+) -> Starlette:
+    routes = [Mount(UGMART_PREFIX, app=ugmart_app(ugmart or UgmartSandbox())), *_ums_mount(ums)]
+    return Starlette(
+        routes=routes, middleware=[Middleware(FaultInjector, faults=faults or Faults())]
     )
-    return (faults or Faults()).middleware(app)
+
+
+def _default_ums() -> UmsSandbox | None:
+    try:
+        from kiosk.sandbox.ums import UmsSandbox
+    except ModuleNotFoundError as exc:
+        if exc.name != "kiosk.sandbox.ums":
+            raise
+        return None
+    return UmsSandbox()
 
 
 @dataclass
 class Sandbox:
-    """Both fake services with their state, for tests and the embedded default."""
+    """Both fake services with their state, for tests and the embedded default.
+
+    `sandbox.ugmart.purchases` is the ledger of committed purchases: count charges there.
+    """
 
     ugmart: UgmartSandbox = field(default_factory=UgmartSandbox)
-    ums: UmsSandbox = field(default_factory=UmsSandbox)
+    ums: UmsSandbox | None = field(default_factory=_default_ums)
     faults: Faults = field(default_factory=Faults)
 
     def __post_init__(self) -> None:
         self.app = create_app(self.ugmart, self.ums, self.faults)
 
-    def transport(self) -> httpx.AsyncBaseTransport:
+    def transport(self) -> httpx.ASGITransport:
         return httpx.ASGITransport(app=self.app)
+
+    @property
+    def purchases(self) -> list[Committed]:
+        return self.ugmart.purchases

@@ -24,6 +24,8 @@ class ServedSandbox:
             port=port,
             log_level="critical",
             lifespan="off",
+            # A "timeout" fault sleeps past the client's patience; stopping must not wait for it.
+            timeout_graceful_shutdown=1,
         )
         self.server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self.server.run, daemon=True)

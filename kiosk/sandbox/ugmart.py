@@ -1,30 +1,48 @@
 """A fake Ugmart that behaves like the document: state, rules and the documented messages.
 
 Deterministic rules the tests and a curious user can rely on:
-- log in with jane.doe@domain.com / password; tokens expire after `token_ttl` seconds.
+- log in with jane.doe@domain.com / password; tokens expire `token_ttl` seconds after login
+  (by the injected `clock`); an expired one answers 401 "Expired JWT. Please renew it".
 - AIRTIME/INTERNET recipients are Ugandan mobile numbers (07XXXXXXXX or 2567XXXXXXXX); other
   products know only the accounts of their catalog (the documents' examples).
+- details: billable non-airtime products need `contact_phone`; a product whose main choice
+  list offers Bouquet/TopUp needs `purchase_mode` (Bouquet buys a bouquet code, TopUp the main
+  code), any other main choice list is an area (`area_id`, e.g. NWSC); a bouquet needs a
+  `period` from its product's period lists, and a product with a secondary list (DStv) needs
+  `feature` Yes/No, plus `secondary_product_code` with Yes.
+- amounts: a price-list item costs exactly its price, times the period's price, plus the
+  secondary product before the multiplication (DStv Access x 1 month = 33,000; with HDPVR
+  74,250); any other amount is at least the product's `price` and at least a positive
+  validated `balance`. Every purchase costs the float amount + tariff_charge.
 - collections settle `collection_delay` seconds after the request: a number ending in 0001
-  fails, one ending in 0002 is cancelled by the subscriber, any other completes.
-- a purchase `transaction_id` seen before is answered with the original result and never
-  charged again; "auto" makes the sandbox choose one.
+  fails, one ending in 0002 is cancelled by the subscriber, any other completes and credits
+  the wallet with amount - charge.
+- a money-moving `transaction_id` seen before is answered with the original result and never
+  charged again ("auto" makes the sandbox choose one); reused by another kind of request it
+  is refused (400).
+- card payments stay PENDING until the payer picks an outcome on the `payment_url` page (or a
+  test calls `finish_card`); the callback_url is then called with the documented query.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
 import math
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlencode
 
+import httpx
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -37,15 +55,28 @@ PASSWORD = "password"
 UG_MOBILE = re.compile(r"^(?:0|256)7\d{8}$")
 SORTS = {"transactionDate": "transaction_date", "amount": "amount", "charge": "charge"}
 SMS_CHARGE_RATE = 30
+SMS_MINIMUM_FLOAT = 3000
+PAYOUT_CHARGE = 1000
+COLLECTION_RATE = 0.025
+MODES = {"Bouquet", "TopUp"}
+KAMPALA = timezone(timedelta(hours=3))
+CALLBACK_TIMEOUT = 5.0
+EXPIRED = "Expired JWT. Please renew it"
 
 
 class Refused(Exception):
     """A request the sandbox answers with an error status and the documented body."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, **extra: Any) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        if self.status == 401:
+            return {"code": 401, "message": self.message}
+        return {"code": self.status, "status": "FAILED", "message": self.message, **self.extra}
 
 
 @dataclass
@@ -54,6 +85,14 @@ class Committed:
 
     request: dict[str, Any]
     response: dict[str, Any]
+
+    @property
+    def transaction_id(self) -> str:
+        return str(self.request["transaction_id"])
+
+    @property
+    def amount(self) -> int:
+        return int(self.request["amount"])
 
 
 @dataclass
@@ -70,10 +109,12 @@ class UgmartSandbox:
     )
     purchases: list[Committed] = field(default_factory=list)
     callbacks: list[str] = field(default_factory=list)
+    # Where card callbacks go; None means the real network (served sandbox).
+    callback_transport: httpx.AsyncBaseTransport | None = None
     _tokens: dict[str, float] = field(default_factory=dict)
-    _results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _results: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     _settle_at: dict[str, tuple[float, str]] = field(default_factory=dict)
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1513950000))
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1513950000))
 
     # -- helpers for tests -----------------------------------------------------------------
 
@@ -84,42 +125,61 @@ class UgmartSandbox:
         return self.accounts[account_code]["wallets"][currency]
 
     def charges_for(self, transaction_id: str) -> int:
-        return sum(1 for p in self.purchases if p.request["transaction_id"] == transaction_id)
+        return sum(1 for p in self.purchases if p.transaction_id == transaction_id)
 
     # -- auth ------------------------------------------------------------------------------
 
     def login(self, body: dict[str, Any]) -> dict[str, Any]:
+        if not body.get("email") or not body.get("password"):
+            raise Refused(400, "Please provide a value for the 'email' and 'password' parameters")
         if body.get("email") != EMAIL or body.get("password") != PASSWORD:
-            raise Refused(401, "Invalid credentials.")
-        header = base64.urlsafe_b64encode(b'{"alg":"RS256","typ":"JWS"}').rstrip(b"=").decode()
-        token = f"{header}.{secrets.token_urlsafe(24)}.{secrets.token_urlsafe(32)}"
-        self._tokens[token] = self.clock() + self.token_ttl
+            raise Refused(
+                401, "Bad credentials, please verify that your email/password are correct"
+            )
+        now = self.clock()
+        token = ".".join(
+            (
+                _b64({"alg": "RS256", "typ": "JWS"}),
+                _b64({"exp": int(now + self.token_ttl), "username": EMAIL, "iat": str(int(now))}),
+                secrets.token_urlsafe(64),
+            )
+        )
+        self._tokens[token] = now + self.token_ttl
         return {"token": token, "expires_in": int(self.token_ttl), "email": EMAIL}
 
     def check_token(self, authorization: str | None) -> None:
-        token = (authorization or "").removeprefix("Bearer ").strip()
-        expires = self._tokens.get(token)
-        if expires is None:
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme != "Bearer" or not token.strip():
             raise Refused(401, "JWT Token not found")
+        expires = self._tokens.get(token.strip())
+        if expires is None:
+            raise Refused(401, "Invalid JWT Token")
         if self.clock() >= expires:
-            raise Refused(401, "Expired JWT. Please renew it")
+            raise Refused(401, EXPIRED)
 
     # -- catalog ---------------------------------------------------------------------------
 
     def products(self, code: str | None) -> list[dict[str, Any]]:
         if not code:
             return self.catalog.products
-        if code not in self.catalog.price_lists:
-            raise Refused(404, f"Product '{code}' has no price list")
-        return self.catalog.price_lists[code]
+        if code in self.catalog.price_lists:
+            return self.catalog.price_lists[code]
+        if self.catalog.product(code) is None:
+            raise Refused(404, f"Product '{code}' does not exist")
+        raise Refused(404, f"Product '{code}' has no price list")
 
     def choice_list(self, code: str, type_: str) -> list[dict[str, str]]:
+        if self.catalog.product(code) is None:
+            raise Refused(404, f"Product '{code}' does not exist")
         try:
             return self.catalog.choice_lists[(code, type_)]
         except KeyError:
-            raise Refused(404, f"No choice list for product '{code}'") from None
+            kind = f"'{type_}' choice list" if type_ else "choice list"
+            raise Refused(404, f"Product '{code}' has no {kind}") from None
 
     def secondary_list(self, list_id: str, primary: str) -> list[dict[str, Any]]:
+        if self.catalog.product(primary) is None:
+            raise Refused(404, f"Product '{primary}' does not exist")
         try:
             return self.catalog.secondary_lists[(list_id, primary)]
         except KeyError:
@@ -128,31 +188,50 @@ class UgmartSandbox:
     # -- validation ------------------------------------------------------------------------
 
     def _resolve(self, code: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        found = self.catalog.resolve(code or "")
+        if not code:
+            raise Refused(400, "Please provide a value for the 'product_code' parameter")
+        found = self.catalog.resolve(code)
         if found is None:
             raise Refused(404, f"Product '{code}' does not exist")
         if not found[0].get("available", True):
             raise Refused(422, f"{found[0]['name']} is not available at the moment")
         return found
 
-    def _details(self, main: dict[str, Any], details: dict[str, Any]) -> None:
-        code = main["code"]
+    def _main_choices(self, code: str) -> set[str]:
+        return {choice["id"] for choice in self.catalog.choice_lists.get((code, ""), [])}
+
+    def _details(
+        self, main: dict[str, Any], item: dict[str, Any] | None, details: dict[str, Any]
+    ) -> None:
+        """The details every request for this product must carry, from the catalog's shape."""
         if main["type"] not in ("AIRTIME", "INTERNET") and main.get("billable"):
-            if not str(details.get("contact_phone", "")).strip():
+            phone = str(details.get("contact_phone", "")).strip()
+            if not phone:
                 raise Refused(400, "Please provide a value for the 'contact_phone' parameter")
-            if not UG_MOBILE.match(str(details["contact_phone"])):
-                raise Refused(400, f"The contact phone '{details['contact_phone']}' is not valid")
-        areas = self.catalog.choice_lists.get((code, ""))
-        if code in ("NWSC",) or (areas and not any(a["id"] == "Bouquet" for a in areas)):
-            area = details.get("area_id")
-            if not area:
-                raise Refused(400, "Please provide a value for the 'area_id' parameter")
-            if areas is not None and area not in {a["id"] for a in areas}:
-                raise Refused(400, f"Unknown area '{area}'")
-        elif areas:
+            if not UG_MOBILE.match(phone):
+                raise Refused(400, f"The contact phone '{phone}' is not a valid mobile number")
+        choices = self._main_choices(main["code"])
+        if not choices:
+            return
+        if choices & MODES:
             mode = details.get("purchase_mode")
-            if mode not in {a["id"] for a in areas}:
-                raise Refused(400, "Please provide a valid 'purchase_mode' (Bouquet or TopUp)")
+            if not mode:
+                raise Refused(400, "Please provide a value for the 'purchase_mode' parameter")
+            if mode not in choices:
+                options = " or ".join(sorted(choices))
+                raise Refused(400, f"Invalid purchase_mode '{mode}'. Use {options}")
+            if mode == "Bouquet" and item is None:
+                raise Refused(
+                    400, f"Bouquet mode needs a bouquet code from the {main['name']} price list"
+                )
+            if mode == "TopUp" and item is not None:
+                raise Refused(400, f"TopUp mode pays product '{main['code']}', not a bouquet")
+            return
+        area = details.get("area_id")
+        if not area:
+            raise Refused(400, "Please provide a value for the 'area_id' parameter")
+        if area not in choices:
+            raise Refused(400, f"Unknown area_id '{area}' for {main['name']}")
 
     def _account(self, main: dict[str, Any], msisdn: str) -> dict[str, Any]:
         if main["type"] in ("AIRTIME", "INTERNET"):
@@ -165,16 +244,20 @@ class UgmartSandbox:
         return known[msisdn]
 
     def validate(self, body: dict[str, Any]) -> dict[str, Any]:
-        main, item = self._resolve(str(body.get("product_code", "")))
-        msisdn = str(body.get("msisdn", "")).strip()
+        main, item = self._resolve(str(body.get("product_code") or ""))
+        msisdn = str(body.get("msisdn") or "").strip()
         if not msisdn:
             raise Refused(400, "Please provide a value for the 'msisdn' parameter")
+        if body.get("amount") in (None, ""):
+            raise Refused(400, "Please provide a value for the 'amount' parameter")
         details = body.get("details") or {}
-        self._details(main, details)
+        if not isinstance(details, dict):
+            raise Refused(400, "The 'details' parameter must be an object")
+        self._details(main, item, details)
         facts = self._account(main, msisdn)
         amount = _int(body.get("amount"))
         if item is None and amount < main["price"]:
-            raise Refused(400, f"The minimum amount for {main['name']} is {main['price']:,}")
+            raise Refused(422, f"The minimum amount for {main['name']} is {main['price']:,} UGX")
         data: dict[str, Any] = {"valid": True, "msisdn": msisdn, **facts}
         if main.get("billable"):
             data["tariff_charge"] = self.catalog.tariffs.get(main["code"], 0)
@@ -186,16 +269,13 @@ class UgmartSandbox:
         """Bouquet x period, (bouquet + secondary) x period, or the item price."""
         price = float(item["price"])
         code = main["code"]
-        if details.get("feature") == "Yes":
-            secondary_list = self.catalog.secondary_product_lists.get(code, "")
-            secondary = self.catalog.list_item(
-                secondary_list, code, str(details.get("secondary_product_code", ""))
-            )
-            if secondary is None:
-                raise Refused(400, "Please provide a valid 'secondary_product_code'")
-            price += float(secondary["price"])
+        secondary_list = self.catalog.secondary_product_lists.get(code)
+        if secondary_list:
+            price += self._secondary_price(code, secondary_list, details)
         if code in self.catalog.period_lists:
-            period_code = str(details.get("period", ""))
+            period_code = str(details.get("period") or "")
+            if not period_code:
+                raise Refused(400, "Please provide a value for the 'period' parameter")
             period = next(
                 (
                     found
@@ -205,19 +285,60 @@ class UgmartSandbox:
                 None,
             )
             if period is None:
-                raise Refused(400, "Please provide a valid subscription 'period'")
+                raise Refused(400, f"Unknown subscription period '{period_code}'")
             price *= float(period["price"])
         return round(price)
 
-    def purchase(self, body: dict[str, Any]) -> dict[str, Any]:
-        txid = str(body.get("transaction_id") or "")
+    def _secondary_price(self, code: str, list_id: str, details: dict[str, Any]) -> float:
+        feature = details.get("feature")
+        allowed = {c["id"] for c in self.catalog.choice_lists.get((code, "features"), [])}
+        if not feature:
+            raise Refused(400, "Please provide a value for the 'feature' parameter")
+        if feature not in (allowed or {"Yes", "No"}):
+            raise Refused(400, f"Invalid feature '{feature}'. Use Yes or No")
+        if feature != "Yes":
+            return 0.0
+        secondary_code = str(details.get("secondary_product_code") or "")
+        if not secondary_code:
+            raise Refused(400, "Please provide a value for the 'secondary_product_code' parameter")
+        secondary = self.catalog.list_item(list_id, code, secondary_code)
+        if secondary is None:
+            raise Refused(400, f"Unknown secondary product '{secondary_code}'")
+        return float(secondary["price"])
+
+    def _replay(self, kind: str, body: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+        """The transaction id to use, and the original answer if this id was seen before."""
+        txid = str(body.get("transaction_id") or "").strip()
+        if not txid:
+            raise Refused(400, "Please provide a value for the 'transaction_id' parameter")
+        if txid == "auto":
+            return self._auto_id(), None
         if txid in self._results:
-            return self._results[txid]
-        if not txid or txid == "auto":
+            seen_kind, answer = self._results[txid]
+            if seen_kind != kind:
+                raise Refused(400, f"Duplicate transaction_id '{txid}'")
+            return txid, answer
+        if self._find(txid) is not None:
+            raise Refused(400, f"Duplicate transaction_id '{txid}'")
+        return txid, None
+
+    def _auto_id(self) -> str:
+        while True:
             txid = str(next(self._ids))
-        account_code = str(body.get("account_code", ""))
+            if txid not in self._results and self._find(txid) is None:
+                return txid
+
+    def _remember(self, kind: str, txid: str, answer: dict[str, Any]) -> dict[str, Any]:
+        self._results[txid] = (kind, answer)
+        return answer
+
+    def purchase(self, body: dict[str, Any]) -> dict[str, Any]:
+        txid, seen = self._replay("purchase", body)
+        if seen is not None:
+            return seen
+        account_code = str(body.get("account_code") or "")
         self._collection_account(account_code)
-        main, item = self._resolve(str(body.get("product_code", "")))
+        main, item = self._resolve(str(body.get("product_code") or ""))
         facts = self.validate(body)
         details = body.get("details") or {}
         amount = _int(body.get("amount"))
@@ -249,20 +370,19 @@ class UgmartSandbox:
             "message": "Purchase completed successfully",
             "data": data,
         }
-        self._results[txid] = result
         self.purchases.append(Committed(request={**body, "transaction_id": txid}, response=result))
         self._record(
             txid,
             "PURCHASE",
             account_code,
-            body.get("msisdn", ""),
+            str(body.get("msisdn", "")),
             amount,
             tariff,
             "COMPLETE",
             str(body.get("description", "")),
             "ugmart_products",
         )
-        return result
+        return self._remember("purchase", txid, result)
 
     def _purchase_data(
         self,
@@ -278,7 +398,7 @@ class UgmartSandbox:
         data: dict[str, Any] = {
             "transaction_id": txid,
             "msisdn": msisdn,
-            "description": body.get("description", main["name"]),
+            "description": body.get("description") or main["name"],
             "product_type": main["type"],
             "memo": "SUCCESS",
             "provider_transaction_id": 5038000000 + len(self.purchases),
@@ -290,23 +410,25 @@ class UgmartSandbox:
         if facts.get("customer_name"):
             details["customer_name"] = facts["customer_name"]
         receipt = str(779700000 + len(self.purchases))
-        if main["type"] == "UTILITIES" and main["code"] != "NWSC":
-            token = "".join(str(secrets.randbelow(10)) for _ in range(20))
+        area = (body.get("details") or {}).get("area_id")
+        if main["type"] == "UTILITIES" and not area:
+            token = _token_digits(txid)
             grouped = " ".join(token[i : i + 4] for i in range(0, 20, 4))
-            units = round(amount / 685.60, 1)
+            # The document's example: UGX 1,500 buys a token worth 1,292.15 (taxes off).
+            token_value = round(amount * 1292.15 / 1500, 2)
+            units = round(token_value / 685.60, 1)
             details.update(
                 receipt_number=receipt,
                 token=grouped,
-                token_value=f"{amount * 0.8614:.2f}",
+                token_value=f"{token_value:.2f}",
                 units=units,
                 debt_recovery=0,
                 description=f"{units} KWh at UGX 685.60 per KWh",
             )
             data["memo"] = f"{name} : {grouped} ({units} Units, DebtRecovery: 0)"
         elif main["type"] == "UTILITIES":
-            area = (body.get("details") or {}).get("area_id", "")
             details.update(
-                receipt_number=receipt, area_id=area, description=f"{name} {msisdn} {area}"
+                receipt_number=receipt, description=f"{name} {msisdn} {area}", area_id=area
             )
             data["memo"] = f"{name} (Area: {area}, Receipt: {receipt})"
         else:
@@ -321,9 +443,13 @@ class UgmartSandbox:
     # -- money -----------------------------------------------------------------------------
 
     def _collection_account(self, code: str) -> dict[str, Any]:
+        if not code:
+            raise Refused(400, "Please provide a value for the 'account_code' parameter")
         if code not in self.accounts:
             raise Refused(
-                404, f"Collection Account with code '{code}' does not exist in your profile"
+                404,
+                f"Collection Account with code '{code}' does not exist in your profile",
+                data=[],
             )
         return self.accounts[code]
 
@@ -339,9 +465,10 @@ class UgmartSandbox:
         description: str,
         provider: str,
         currency: str = "UGX",
+        application: str = "Kiosk",
     ) -> dict[str, Any]:
         account = self.accounts.get(account_code, {"account_name": ""})
-        stamp = datetime.fromtimestamp(self.clock(), UTC).astimezone().isoformat(timespec="seconds")
+        stamp = _stamp(self.clock())
         row = {
             "transaction_id": txid,
             "collection_account": {
@@ -352,7 +479,7 @@ class UgmartSandbox:
             "type": type_,
             "msisdn": msisdn,
             "currency": currency,
-            "application": "Kiosk",
+            "application": application,
             "description": description,
             "amount": amount,
             "charge": charge,
@@ -364,14 +491,6 @@ class UgmartSandbox:
         self.transactions.append(row)
         return row
 
-    def _new_txid(self, body: dict[str, Any]) -> str:
-        txid = str(body.get("transaction_id") or "auto")
-        if txid == "auto":
-            return str(next(self._ids))
-        if any(t["transaction_id"] == txid for t in self.transactions):
-            raise Refused(400, f"Duplicate transaction_id '{txid}'")
-        return txid
-
     def _money_fields(self, body: dict[str, Any], *names: str) -> None:
         for name in names:
             if body.get(name) in (None, ""):
@@ -381,6 +500,7 @@ class UgmartSandbox:
         self._money_fields(
             body,
             "account_code",
+            "transaction_id",
             "provider_id",
             "msisdn",
             "currency",
@@ -388,6 +508,9 @@ class UgmartSandbox:
             "application",
             "description",
         )
+        txid, seen = self._replay("collection", body)
+        if seen is not None:
+            return seen
         self._collection_account(str(body["account_code"]))
         provider = str(body["provider_id"])
         msisdn = str(body["msisdn"])
@@ -403,8 +526,9 @@ class UgmartSandbox:
                 f"{_provider_name(provider)} does not support the '{body['currency']}' currency.",
             )
         amount = _int(body["amount"])
-        txid = self._new_txid(body)
-        charge = round(amount * 0.025, 2)
+        if amount <= 0:
+            raise Refused(422, f"The amount {amount:,} is not a positive amount")
+        charge = round(amount * COLLECTION_RATE, 2)
         self._record(
             txid,
             "COLLECTION",
@@ -415,16 +539,10 @@ class UgmartSandbox:
             "PENDING",
             str(body["description"]),
             provider,
+            application=str(body["application"]),
         )
-        outcome = (
-            "FAILED"
-            if msisdn.endswith("0001")
-            else "CANCELLED"
-            if msisdn.endswith("0002")
-            else "COMPLETE"
-        )
-        self._settle_at[txid] = (self.clock() + self.collection_delay, outcome)
-        return {
+        self._settle_at[txid] = (self.clock() + self.collection_delay, _collection_outcome(msisdn))
+        answer = {
             "code": 200,
             "status": "SUCCESS",
             "message": "Collection request accepted!",
@@ -440,11 +558,13 @@ class UgmartSandbox:
                 "description": body["description"],
             },
         }
+        return self._remember("collection", txid, answer)
 
     def payout(self, body: dict[str, Any]) -> dict[str, Any]:
         self._money_fields(
             body,
             "account_code",
+            "transaction_id",
             "msisdn",
             "currency",
             "amount",
@@ -452,6 +572,9 @@ class UgmartSandbox:
             "description",
             "recipient_name",
         )
+        txid, seen = self._replay("payout", body)
+        if seen is not None:
+            return seen
         account = self._collection_account(str(body["account_code"]))
         msisdn = str(body["msisdn"])
         provider = _provider_of(msisdn)
@@ -463,15 +586,15 @@ class UgmartSandbox:
                 f"{_provider_name(provider)} does not support the '{body['currency']}' currency.",
             )
         amount = _int(body["amount"])
-        charge = 1000
-        if account["wallets"]["UGX"] < amount + charge:
+        if amount <= 0:
+            raise Refused(422, f"The amount {amount:,} is not a positive amount")
+        if account["wallets"]["UGX"] < amount + PAYOUT_CHARGE:
             raise Refused(
                 422,
                 "Insufficient balance on your UGX wallet. "
-                f"At least {amount + charge:,} is required.",
+                f"At least {amount + PAYOUT_CHARGE:,} is required.",
             )
-        txid = self._new_txid(body)
-        account["wallets"]["UGX"] -= amount + charge
+        account["wallets"]["UGX"] -= amount + PAYOUT_CHARGE
         description = f"{body['recipient_name']} ({body['description']})"
         self._record(
             txid,
@@ -479,12 +602,13 @@ class UgmartSandbox:
             str(body["account_code"]),
             msisdn,
             amount,
-            charge,
+            PAYOUT_CHARGE,
             "COMPLETE",
             description,
             provider,
+            application=str(body["application"]),
         )
-        return {
+        answer = {
             "code": 200,
             "status": "SUCCESS",
             "message": "Transaction completed successfully",
@@ -493,15 +617,17 @@ class UgmartSandbox:
                 "msisdn": msisdn,
                 "amount": amount,
                 "currency": "UGX",
-                "transaction_charge": charge,
+                "transaction_charge": PAYOUT_CHARGE,
                 "provider_id": provider,
                 "description": description,
             },
         }
+        return self._remember("payout", txid, answer)
 
     def validate_account(self, body: dict[str, Any]) -> dict[str, Any]:
-        provider = str(body.get("provider_id", ""))
-        msisdn = str(body.get("msisdn", ""))
+        self._money_fields(body, "provider_id", "msisdn")
+        provider = str(body["provider_id"])
+        msisdn = str(body["msisdn"])
         if not _matches_provider(msisdn, provider):
             raise Refused(400, f"'{msisdn}' is not valid for {_provider_name(provider)}")
         name = seed.MOBILE_MONEY_NAMES.get(msisdn, f"CUSTOMER {msisdn[-4:]}")
@@ -516,6 +642,7 @@ class UgmartSandbox:
         self._money_fields(
             body,
             "account_code",
+            "transaction_id",
             "provider_id",
             "msisdn",
             "currency",
@@ -524,12 +651,16 @@ class UgmartSandbox:
             "description",
             "callback_url",
         )
+        txid, seen = self._replay("card", body)
+        if seen is not None:
+            return seen
         self._collection_account(str(body["account_code"]))
+        if body["provider_id"] != "visa_mastercard":
+            raise Refused(400, f"'{body['provider_id']}' does not support card payments")
         if body["currency"] not in ("UGX", "USD"):
             raise Refused(
                 422, f"VISA-MasterCard does not support the '{body['currency']}' currency."
             )
-        txid = self._new_txid(body)
         row = self._record(
             txid,
             "COLLECTION",
@@ -541,37 +672,71 @@ class UgmartSandbox:
             str(body["description"]),
             "visa_mastercard",
             str(body["currency"]),
+            application=str(body["application"]),
         )
-        row["callback_url"] = body["callback_url"]
-        return {
+        row["callback_url"] = str(body["callback_url"])
+        answer = {
             "code": 200,
             "status": "PENDING",
             "message": "Transaction Initiated",
             "data": {"transaction_id": txid, "payment_url": f"{base_url}/visa-payment/{txid}"},
         }
+        return self._remember("card", txid, answer)
 
     def settle_card(self, txid: str, status: str) -> str:
-        """The card payer finished: returns the callback URL the document says is called."""
+        """The card payer finished (SUCCESS, FAILED or CANCELLED): settle the transaction and
+        return the callback URL the document says is called (see `finish_card` to call it)."""
+        if status not in ("SUCCESS", "FAILED", "CANCELLED"):
+            raise Refused(400, f"Unknown card payment outcome '{status}'")
         row = self._find(txid)
-        if row is None:
+        if row is None or "callback_url" not in row:
             raise Refused(404, f"Transaction '{txid}' not found")
         if row["status"] == "PENDING":
-            row["status"] = {"SUCCESS": "COMPLETE"}.get(status, status)
-            row["completed_on"] = row["transaction_date"]
+            row["status"] = "COMPLETE" if status == "SUCCESS" else status
+            row["status_message"] = {
+                "SUCCESS": "Transaction completed successfully",
+                "FAILED": "The card payment was declined",
+                "CANCELLED": "Transaction has been cancelled",
+            }[status]
+            row["completed_on"] = _stamp(self.clock())
             if row["status"] == "COMPLETE":
-                self.accounts[row["collection_account"]["account_code"]]["wallets"][
-                    row["currency"]
-                ] += row["amount"]
-        code = 200 if status == "SUCCESS" else 400
-        url = (
-            f"{row['callback_url']}?code={code}&status={status}&message=&"
-            f"data[transaction_id]={txid}"
+                wallets = self.accounts[row["collection_account"]["account_code"]]["wallets"]
+                wallets[row["currency"]] = wallets.get(row["currency"], 0.0) + row["amount"]
+        outcome = "SUCCESS" if row["status"] == "COMPLETE" else row["status"]
+        query = urlencode(
+            {
+                "code": 200 if outcome == "SUCCESS" else 400,
+                "status": outcome,
+                "message": row["status_message"],
+                "data[transaction_id]": txid,
+            }
         )
+        base = row["callback_url"]
+        url = f"{base}{'&' if '?' in base else '?'}{query}"
         self.callbacks.append(url)
         return url
 
+    async def call_back(self, url: str) -> int | None:
+        """Best effort, as a payment gateway does: the status code, or None if unreachable."""
+        try:
+            async with httpx.AsyncClient(
+                transport=self.callback_transport, timeout=CALLBACK_TIMEOUT
+            ) as client:
+                return (await client.get(url)).status_code
+        except httpx.HTTPError:
+            return None
+
+    async def finish_card(self, txid: str, status: str) -> str:
+        """Test hook: the payer completes the card form, and the callback is delivered."""
+        url = self.settle_card(txid, status)
+        await self.call_back(url)
+        return url
+
     def send_sms(self, body: dict[str, Any]) -> dict[str, Any]:
-        self._money_fields(body, "account_code", "to", "text")
+        self._money_fields(body, "account_code", "transaction_id", "to", "text")
+        txid, seen = self._replay("sms", body)
+        if seen is not None:
+            return seen
         account = self._collection_account(str(body["account_code"]))
         to = str(body["to"])
         if not re.match(r"^256\d{9}$", to):
@@ -580,17 +745,15 @@ class UgmartSandbox:
             )
         parts = max(1, math.ceil(len(str(body["text"])) / 160))
         cost = parts * SMS_CHARGE_RATE
-        if account["wallets"]["UGX"] < max(cost, 3000):
-            return_body = {
-                "code": 422,
-                "status": "FAILED",
-                "sms_charge_rate": SMS_CHARGE_RATE,
-                "message": "SMS Credit Purchase failed. Insufficient Balance on your "
-                "UGX wallet. At least 3,000 is required.",
-            }
-            raise SmsRefused(return_body)
-        txid = str(body.get("transaction_id") or "auto")
-        txid = f"SMS{next(self._ids)}" if txid == "auto" else txid
+        if account["wallets"]["UGX"] < max(cost, SMS_MINIMUM_FLOAT):
+            raise Refused(
+                422,
+                "SMS Credit Purchase failed. Insufficient Balance on your UGX wallet. "
+                f"At least {max(cost, SMS_MINIMUM_FLOAT):,} is required.",
+                sms_charge_rate=SMS_CHARGE_RATE,
+            )
+        if str(body["transaction_id"]).strip() == "auto":
+            txid = f"SMS{txid}"
         account["wallets"]["UGX"] -= cost
         self._record(
             txid,
@@ -603,7 +766,7 @@ class UgmartSandbox:
             str(body["text"])[:40],
             "sms",
         )
-        return {
+        answer = {
             "code": 200,
             "status": "SUCCESS",
             "transaction_id": txid,
@@ -616,6 +779,7 @@ class UgmartSandbox:
                 }
             ],
         }
+        return self._remember("sms", txid, answer)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -634,9 +798,7 @@ class UgmartSandbox:
                 "FAILED": "The subscriber's account has insufficient funds",
                 "CANCELLED": "Transaction has been cancelled by the subscriber",
             }[outcome]
-            row["completed_on"] = (
-                datetime.fromtimestamp(now, UTC).astimezone().isoformat(timespec="seconds")
-            )
+            row["completed_on"] = _stamp(now)
             if outcome == "COMPLETE":
                 code = row["collection_account"]["account_code"]
                 self.accounts[code]["wallets"]["UGX"] += row["amount"] - row["charge"]
@@ -649,15 +811,15 @@ class UgmartSandbox:
         row = self._find(txid)
         if row is None:
             raise Refused(404, f"Transaction '{txid}' not found")
-        return {k: v for k, v in row.items() if k != "callback_url"}
+        return _public(row)
 
     def list_transactions(self, query: dict[str, str]) -> dict[str, Any]:
         self._settle_due()
-        rows = [dict(t) for t in self.transactions]
+        rows = list(enumerate(self.transactions))
         account = query.get("collectionAccount")
         if account:
             self._collection_account(account)
-            rows = [r for r in rows if r["collection_account"]["account_code"] == account]
+            rows = [(i, r) for i, r in rows if r["collection_account"]["account_code"] == account]
         exact = {
             "paymentProvider": lambda r: r["payment_provider"]["code"],
             "type": lambda r: r["type"],
@@ -667,14 +829,15 @@ class UgmartSandbox:
         }
         for name, get in exact.items():
             if query.get(name):
-                rows = [r for r in rows if str(get(r)) == query[name]]
-        date_of = lambda r: r["transaction_date"][:10]  # noqa: E731
-        if query.get("transactionDate"):
-            rows = [r for r in rows if date_of(r) == query["transactionDate"]]
-        if query.get("minDate"):
-            rows = [r for r in rows if date_of(r) >= query["minDate"]]
-        if query.get("maxDate"):
-            rows = [r for r in rows if date_of(r) <= query["maxDate"]]
+                rows = [(i, r) for i, r in rows if str(get(r)) == query[name]]
+        for name, keep in (
+            ("transactionDate", date.__eq__),
+            ("minDate", date.__ge__),
+            ("maxDate", date.__le__),
+        ):
+            if query.get(name):
+                limit_day = _day(name, query[name])
+                rows = [(i, r) for i, r in rows if keep(_local_day(r), limit_day)]
         for name, test in (
             ("amount", float.__eq__),
             ("minAmount", float.__ge__),
@@ -682,7 +845,7 @@ class UgmartSandbox:
         ):
             if query.get(name):
                 limit = float(_int(query[name]))
-                rows = [r for r in rows if test(float(r["amount"]), limit)]
+                rows = [(i, r) for i, r in rows if test(float(r["amount"]), limit)]
         sort = query.get("sort") or "transactionDate"
         if sort not in SORTS:
             raise Refused(
@@ -691,12 +854,23 @@ class UgmartSandbox:
         direction = (query.get("direction") or "DESC").upper()
         if direction not in ("ASC", "DESC"):
             raise Refused(400, "Invalid sort direction. Use ASC or DESC")
-        rows.sort(key=lambda r: r[SORTS[sort]], reverse=direction == "DESC")
-        page, limit = max(1, _int(query.get("page") or 1)), max(1, _int(query.get("limit") or 20))
+        field_name = SORTS[sort]
+
+        def key(pair: tuple[int, dict[str, Any]]) -> tuple[Any, int]:
+            index, row = pair
+            value = row[field_name]
+            if field_name == "transaction_date":
+                value = datetime.fromisoformat(value)
+            # Ties keep the order of arrival (newest first when descending).
+            return value, index
+
+        rows.sort(key=key, reverse=direction == "DESC")
+        page = _int(query.get("page") or 1)
+        limit = _int(query.get("limit") or 20)
+        if page < 1 or limit < 1:
+            raise Refused(400, "The 'page' and 'limit' parameters must be at least 1")
         start = (page - 1) * limit
-        data = [
-            {k: v for k, v in r.items() if k != "callback_url"} for r in rows[start : start + limit]
-        ]
+        data = [_public(r) for _, r in rows[start : start + limit]]
         return {"currentPage": page, "itemsPerPage": limit, "totalItems": len(rows), "data": data}
 
     def balances(self, code: str | None = None) -> Any:
@@ -716,16 +890,48 @@ class UgmartSandbox:
         return view(code) if code else [view(c) for c in self.accounts]
 
 
-class SmsRefused(Exception):
-    def __init__(self, body: dict[str, Any]) -> None:
-        super().__init__(body["message"])
-        self.body = body
+def _b64(value: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+def _stamp(epoch: float) -> str:
+    """Ugmart's timestamps are Kampala time with the offset, e.g. 2017-12-15T09:13:39+03:00."""
+    return datetime.fromtimestamp(epoch, UTC).astimezone(KAMPALA).isoformat(timespec="seconds")
+
+
+def _local_day(row: dict[str, Any]) -> date:
+    return datetime.fromisoformat(row["transaction_date"]).astimezone(KAMPALA).date()
+
+
+def _day(name: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Refused(400, f"Invalid '{name}' value '{value}'. Use the format YYYY-MM-DD") from None
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "callback_url"}
+
+
+def _token_digits(txid: str) -> str:
+    """A 20-digit Yaka token that is the same every time for the same transaction."""
+    digest = int.from_bytes(hashlib.sha256(txid.encode()).digest(), "big")
+    return f"{digest % 10**20:020d}"
+
+
+def _collection_outcome(msisdn: str) -> str:
+    if msisdn.endswith("0001"):
+        return "FAILED"
+    if msisdn.endswith("0002"):
+        return "CANCELLED"
+    return "COMPLETE"
 
 
 def _int(value: Any) -> int:
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Refused(400, f"'{value}' is not a valid number") from None
 
 
@@ -741,7 +947,11 @@ def _provider_of(msisdn: str) -> str | None:
 
 
 def _matches_provider(msisdn: str, provider: str) -> bool:
-    return len(msisdn) == 12 and msisdn.startswith(_PREFIXES.get(provider, ("-",)))
+    return (
+        len(msisdn) == 12
+        and msisdn.isdigit()
+        and msisdn.startswith(_PREFIXES.get(provider, ("-",)))
+    )
 
 
 def _provider_name(code: str) -> str:
@@ -750,6 +960,18 @@ def _provider_name(code: str) -> str:
 
 
 # -- HTTP ------------------------------------------------------------------------------------
+
+Handler = Callable[[Request], Awaitable[Any]]
+
+
+def _visa_page(txid: str, outcome: str | None) -> str:
+    if outcome:
+        return f"<html><body><h1>Payment {txid}: {outcome}</h1></body></html>"
+    links = " | ".join(f'<a href="?result={r}">{r}</a>' for r in ("SUCCESS", "FAILED", "CANCELLED"))
+    return (
+        f"<html><body><h1>Sandbox card payment {txid}</h1>"
+        f"<p>Pick the payer's outcome: {links}</p></body></html>"
+    )
 
 
 def ugmart_app(state: UgmartSandbox) -> Starlette:
@@ -763,24 +985,15 @@ def ugmart_app(state: UgmartSandbox) -> Starlette:
         return body
 
     def endpoint(
-        handler: Callable[[Request], Any], *, auth: bool = True
-    ) -> Callable[[Request], Any]:
+        handler: Handler, *, auth: bool = True
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
             try:
                 if auth:
                     state.check_token(request.headers.get("authorization"))
                 result = await handler(request)
             except Refused as exc:
-                body: dict[str, Any] = {
-                    "code": exc.status,
-                    "status": "FAILED",
-                    "message": exc.message,
-                }
-                if exc.status == 401:
-                    body.pop("status")
-                return JSONResponse(body, status_code=exc.status)
-            except SmsRefused as exc:
-                return JSONResponse(exc.body, status_code=422)
+                return JSONResponse(exc.body(), status_code=exc.status)
             if isinstance(result, Response):
                 return result
             return JSONResponse(result)
@@ -812,13 +1025,13 @@ def ugmart_app(state: UgmartSandbox) -> Starlette:
     async def visa_page(request: Request) -> Any:
         txid = request.path_params["txid"]
         result = request.query_params.get("result")
-        if result in ("SUCCESS", "FAILED", "CANCELLED"):
-            state.settle_card(txid, result)
-            return HTMLResponse(f"<p>Payment {txid}: {result}</p>")
-        links = " ".join(
-            f'<a href="?result={r}">{r}</a>' for r in ("SUCCESS", "FAILED", "CANCELLED")
+        if not result:
+            state.transaction(txid)
+            return HTMLResponse(_visa_page(txid, None))
+        url = state.settle_card(txid, result)
+        return HTMLResponse(
+            _visa_page(txid, result), background=BackgroundTask(state.call_back, url)
         )
-        return HTMLResponse(f"<h1>Sandbox card payment {txid}</h1><p>{links}</p>")
 
     async def balance_all(request: Request) -> Any:
         return ok(state.balances())
@@ -869,6 +1082,7 @@ def ugmart_app(state: UgmartSandbox) -> Starlette:
         Route("/payout", endpoint(payout), methods=["POST"]),
         Route("/validate-account", endpoint(validate_account), methods=["POST"]),
         Route("/request-payment", endpoint(request_payment), methods=["POST"]),
+        # The payer's browser opens this page: it carries no JWT.
         Route("/visa-payment/{txid}", endpoint(visa_page, auth=False)),
         Route("/balance", endpoint(balance_all)),
         Route("/balance/{code}", endpoint(balance_one)),
