@@ -16,6 +16,7 @@ from kiosk.api.ugmart import UgmartClient
 from kiosk.api.ums import UmsClient
 from kiosk.flows.checkout import Checkout
 from kiosk.flows.engine import FlowRun, ProgressHook
+from kiosk.flows.payment_ops import settle_payment
 from kiosk.flows.reconcile import Resolver, Settled, purchase_resolver, reconcile
 from kiosk.flows.registry import FlowConfig
 from kiosk.flows.spec import FlowSpec, builtin_specs, service_flows, spec_for
@@ -58,6 +59,8 @@ class Services:
             station_id=station_id,
             sender_id=self.settings.ums_sender_id,
             stk_timeout=self.settings.stk_timeout,
+            application=self.settings.application,
+            callback_url=self.settings.callback_url,
         )
 
     def new_sale(self, product: Product, on_progress: ProgressHook | None = None) -> FlowRun:
@@ -83,7 +86,16 @@ class Services:
         async def stk(entry: Entry) -> Entry:
             return await settle_stk(None, self.ums, self.journal, entry)
 
-        return {("ugmart", "purchase"): purchase_resolver(self.checkout), ("ums", "stk"): stk}
+        async def payment(entry: Entry) -> Entry:
+            return await settle_payment(self.ugmart, self.journal, entry)
+
+        return {
+            ("ugmart", "purchase"): purchase_resolver(self.checkout),
+            ("ugmart", "collection"): payment,
+            ("ugmart", "card"): payment,
+            ("ugmart", "payout"): payment,
+            ("ums", "stk"): stk,
+        }
 
     async def reconcile(self) -> list[Settled]:
         return await reconcile(self.journal, self.resolvers())

@@ -93,6 +93,7 @@ class Settings(BaseSettings):
     stk_timeout: float = 90.0
     reconcile_grace: float = 60.0
     application: str = "Kiosk"
+    callback_url: str = "http://127.0.0.1:8787/ugmart/card"
     operator: str = "counter-1"
     allow_open_config: bool = False
 

@@ -39,6 +39,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help=f"a choice, by the API's field name: {', '.join(PICK_NAMES)}",
     )
+    buy.add_argument(
+        "--pay", choices=["float", "momo", "card"], default="float", help="who pays (default float)"
+    )
+    buy.add_argument("--payer", help="with --pay momo: the customer's mobile money number")
+    buy.add_argument("--payer-provider", help="with --pay momo: e.g. mtn_mobile_money")
     buy.add_argument("--yes", action="store_true", help="confirm without asking")
     buy.add_argument("--json", action="store_true", help="print one JSON object")
     buy.set_defaults(func=lambda args: _run(args, _buy))
@@ -120,6 +125,11 @@ async def _buy(services: Services, args: argparse.Namespace) -> int:
         answers["amount"] = args.amount
     if args.contact:
         answers["contact_phone"] = args.contact
+    answers["confirm"] = args.pay
+    if args.payer:
+        answers["pay_msisdn"] = args.payer
+    if args.payer_provider:
+        answers["pay_provider"] = args.payer_provider
     run = services.new_sale(product)
     try:
         try:
@@ -128,7 +138,7 @@ async def _buy(services: Services, args: argparse.Namespace) -> int:
             if args.json or not _ask(pending.view):
                 _fail(args, "not confirmed: pass --yes to sell", amount=pending.view.amount)
                 return 3
-            after = await run.submit("")
+            after = await run.submit(args.pay)
             if not isinstance(after, ResultView):
                 _fail(args, getattr(after, "error", None) or "the sale did not go through")
                 return 1

@@ -49,4 +49,18 @@ async def reconcile(journal: Journal, resolvers: dict[tuple[str, str], Resolver]
             settled.append(Settled(entry, entry, exc.message))
             continue
         settled.append(Settled(entry, after))
+        _owe_refund_if_paid(journal, after)
     return settled
+
+
+def _owe_refund_if_paid(journal: Journal, sale: Entry) -> None:
+    """A paid-first purchase that turned out failed: its payment goes to the refund queue."""
+    if sale.kind != "purchase" or sale.state is not State.FAILED or not sale.parent_id:
+        return
+    payment = journal.get(sale.parent_id)
+    if payment is not None and payment.state is State.SUCCESS:
+        journal.record_outcome(
+            payment.transaction_id,
+            State.AWAIT_REFUND,
+            message=f"Refund owed: purchase {sale.transaction_id} failed ({sale.message})",
+        )
