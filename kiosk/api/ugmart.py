@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from kiosk.api.catalog_models import (
     Choice,
@@ -26,7 +26,7 @@ from kiosk.api.catalog_models import (
     PurchaseRequest,
     PurchaseResult,
 )
-from kiosk.api.errors import BadResponse, error_for_status
+from kiosk.api.errors import BadResponse, UnknownOutcome, error_for_status
 from kiosk.api.http import checked, retry_safe_read, transport_error
 from kiosk.api.ugmart_models import (
     AccountBalance,
@@ -46,12 +46,42 @@ from kiosk.api.ugmart_models import (
 )
 
 SERVICE = "Ugmart"
+M = TypeVar("M", bound=BaseModel)
 
 
 def _data(body: Any) -> Any:
     if isinstance(body, dict) and "data" in body:
         return body["data"]
     raise BadResponse(f"{SERVICE} answered without the expected `data`")
+
+
+def _object(body: Any, transaction_id: str | None = None) -> dict[str, Any]:
+    if isinstance(body, dict):
+        return body
+    message = f"{SERVICE} answered with {type(body).__name__}, not an object"
+    if transaction_id is not None:
+        raise UnknownOutcome(message, transaction_id=transaction_id)
+    raise BadResponse(message)
+
+
+def _parse(model: type[M], data: Any, transaction_id: str | None = None) -> M:
+    """Validate a payload; a shape the model cannot take is a clear error, never a crash.
+
+    After a money-moving request such an answer leaves the outcome unknown, not failed.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        message = f"{SERVICE} answered with data that does not fit {model.__name__}"
+        if transaction_id is not None:
+            raise UnknownOutcome(message, transaction_id=transaction_id) from exc
+        raise BadResponse(message) from exc
+
+
+def _parse_list(model: type[M], data: Any) -> list[M]:
+    if not isinstance(data, list):
+        raise BadResponse(f"{SERVICE} answered with {type(data).__name__} where a list was due")
+    return [_parse(model, item) for item in data]
 
 
 def _failed(body: Any) -> None:
@@ -111,7 +141,7 @@ class UgmartClient:
             json={"email": self._email, "password": self._password.get_secret_value()},
             auth=False,
         )
-        result = LoginResult.model_validate(body)
+        result = _parse(LoginResult, body)
         self._token = result.token
         # Renew a little before expiry, so a request never leaves with a token about to die.
         margin = min(60.0, result.expires_in * 0.1)
@@ -176,20 +206,21 @@ class UgmartClient:
 
     async def payment_providers(self) -> list[PaymentProvider]:
         data = _data(await self._read("payment-providers"))
-        return [PaymentProvider.model_validate(item) for item in data]
+        return _parse_list(PaymentProvider, data)
 
     async def _transfer(self, path: str, req: CollectionRequest | PayoutRequest) -> TransferResult:
         body = await self._exchange(
             "POST", path, json=req.model_dump(exclude_none=True), transaction_id=req.transaction_id
         )
-        data = body.get("data") or {}
+        body = _object(body, req.transaction_id)
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
         merged = {
             **data,
             "status": data.get("status") or body.get("status", ""),
             "message": body.get("message", ""),
         }
         merged.setdefault("transaction_id", req.transaction_id)
-        return TransferResult.model_validate(merged)
+        return _parse(TransferResult, merged, req.transaction_id)
 
     async def collection(self, req: CollectionRequest) -> TransferResult:
         return await self._transfer("collection", req)
@@ -201,51 +232,54 @@ class UgmartClient:
         body = await self._safe_post(
             "validate-account", {"provider_id": provider_id, "msisdn": msisdn}
         )
-        return AccountValidation.model_validate(_data(body))
+        return _parse(AccountValidation, _data(body))
 
     async def request_payment(self, req: CardPaymentRequest) -> CardPaymentSession:
         body = await self._exchange(
             "POST", "request-payment", json=req.model_dump(), transaction_id=req.transaction_id
         )
-        data = body.get("data") or {}
-        return CardPaymentSession.model_validate(
-            {**data, "status": body.get("status", ""), "message": body.get("message", "")}
+        body = _object(body, req.transaction_id)
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        return _parse(
+            CardPaymentSession,
+            {**data, "status": body.get("status", ""), "message": body.get("message", "")},
+            req.transaction_id,
         )
 
     async def balances(self) -> list[AccountBalance]:
-        return [AccountBalance.model_validate(item) for item in _data(await self._read("balance"))]
+        return _parse_list(AccountBalance, _data(await self._read("balance")))
 
     async def balance(self, account_code: str) -> AccountBalance:
-        return AccountBalance.model_validate(_data(await self._read(f"balance/{account_code}")))
+        return _parse(AccountBalance, _data(await self._read(f"balance/{account_code}")))
 
     async def transactions(self, filters: TransactionFilter | None = None) -> TransactionPage:
         params = filters.params() if filters else None
-        return TransactionPage.model_validate(await self._read("transactions", params))
+        return _parse(TransactionPage, await self._read("transactions", params))
 
     async def transaction(self, transaction_id: str) -> Transaction:
         body = await self._read("transactions", {"id": transaction_id})
-        return Transaction.model_validate(_data(body))
+        return _parse(Transaction, _data(body))
 
     async def send_sms(self, req: SmsRequest) -> SmsResult:
         body = await self._exchange(
             "POST", "send-sms", json=req.model_dump(), transaction_id=req.transaction_id
         )
-        return SmsResult.model_validate(body)
+        return _parse(SmsResult, body, req.transaction_id)
 
     # -- products --------------------------------------------------------------------------
 
     async def products(self) -> list[Product]:
         data = await self._cached(("products",), "products", {})
-        return [Product.model_validate(item) for item in data]
+        return _parse_list(Product, data)
 
     async def price_list(self, code: str) -> list[PriceItem]:
         data = await self._cached(("price_list", code), "products", {"code": code})
-        return [PriceItem.model_validate(item) for item in data]
+        return _parse_list(PriceItem, data)
 
     async def choice_list(self, code: str, type: str | None = None) -> list[Choice]:
         params = {"code": code, **({"type": type} if type else {})}
         data = await self._cached(("choice_list", code, type or ""), "products/choice-list", params)
-        return [Choice.model_validate(item) for item in data]
+        return _parse_list(Choice, data)
 
     async def secondary_price_list(self, list_id: str, primary: str) -> list[PriceItem]:
         data = await self._cached(
@@ -253,11 +287,11 @@ class UgmartClient:
             "products/secondary-price-list",
             {"id": list_id, "primary": primary},
         )
-        return [PriceItem.model_validate(item) for item in data]
+        return _parse_list(PriceItem, data)
 
     async def validate_product(self, req: ProductValidateRequest) -> ProductValidation:
         body = await self._safe_post("products/validate", req.model_dump(exclude_none=True))
-        return ProductValidation.model_validate(_data(body))
+        return _parse(ProductValidation, _data(body))
 
     async def purchase(self, req: PurchaseRequest) -> PurchaseResult:
         """Money-moving. SUCCESS, FAILED-as-error, or INCOMPLETE/PENDING returned as is."""
@@ -267,7 +301,8 @@ class UgmartClient:
             json=req.model_dump(exclude_none=True),
             transaction_id=req.transaction_id,
         )
+        body = _object(body, req.transaction_id)
         data = body.get("data") if isinstance(body.get("data"), dict) else {}
         merged = {**data, "status": body.get("status", ""), "message": body.get("message", "")}
         merged.setdefault("transaction_id", req.transaction_id)
-        return PurchaseResult.model_validate(merged)
+        return _parse(PurchaseResult, merged, req.transaction_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -44,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from kiosk.settings import config_file_problem
+
+    problem = config_file_problem()
+    if problem and os.environ.get("KIOSK_ALLOW_OPEN_CONFIG", "") not in ("1", "true", "yes"):
+        print(f"kiosk: refusing to start: {problem}", file=sys.stderr)
+        return 78
     if args.command is None:
         from kiosk.cli.app_cmd import run_app
 
