@@ -4,18 +4,16 @@ out of the collection account, through the same flows as the app."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import Any
 
-from kiosk.api.errors import ApiError
-from kiosk.flows.autopilot import AnswerNeeded, NotConfirmed, run_unattended
+from kiosk.cli.common import emit, emit_result, run_command, service_run
+from kiosk.flows.autopilot import NotConfirmed, run_unattended
 from kiosk.flows.payment_ops import refund
 from kiosk.flows.views import ResultView
 from kiosk.journal import State
-from kiosk.services import Services, build_services
-from kiosk.settings import Settings
+from kiosk.services import Services
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     collect.add_argument("--phone", required=True)
     collect.add_argument("--amount", required=True)
     collect.add_argument("--description", default="Payment")
-    collect.set_defaults(func=lambda a: _run(a, _collect))
+    collect.set_defaults(func=lambda a: run_command(a, _collect))
 
     payout = subparsers.add_parser("payout", help="send money from the float to a number")
     payout.add_argument("--provider", required=True)
@@ -32,81 +30,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     payout.add_argument("--amount", required=True)
     payout.add_argument("--reason", default="Payout")
     payout.add_argument("--yes", action="store_true", help="confirm without asking")
-    payout.set_defaults(func=lambda a: _run(a, _payout))
+    payout.set_defaults(func=lambda a: run_command(a, _payout))
 
     card = subparsers.add_parser("card", help="card payment: prints the link and a QR code")
     card.add_argument("--amount", required=True)
     card.add_argument("--contact", required=True, help="phone for the confirmation SMS")
     card.add_argument("--description", default="Payment")
-    card.set_defaults(func=lambda a: _run(a, _card))
+    card.set_defaults(func=lambda a: run_command(a, _card))
 
     refunds = subparsers.add_parser("refunds", help="payments owed back to customers")
-    refunds.set_defaults(func=lambda a: _run(a, _refunds))
+    refunds.set_defaults(func=lambda a: run_command(a, _refunds))
 
     pay_back = subparsers.add_parser("refund", help="pay a refund owed (a payout to the payer)")
     pay_back.add_argument("transaction_id")
     pay_back.add_argument("--provider", default="", help="payer's provider, for the name check")
     pay_back.add_argument("--yes", action="store_true")
-    pay_back.set_defaults(func=lambda a: _run(a, _refund))
+    pay_back.set_defaults(func=lambda a: run_command(a, _refund))
 
     for parser in (collect, payout, card, refunds, pay_back):
         parser.add_argument("--json", action="store_true")
 
 
-def _run(args: argparse.Namespace, command: Any) -> int:
-    async def main() -> int:
-        services = build_services(Settings())
-        try:
-            return await command(services, args)
-        except AnswerNeeded as exc:
-            _print(args, {"status": "error", "step": exc.step_id, "message": exc.message})
-            return 2
-        except ApiError as exc:
-            _print(args, {"status": "error", "message": f"{exc.message} — {exc.hint}"})
-            return 1
-        finally:
-            await services.aclose()
-
-    return asyncio.run(main())
-
-
-def _print(args: argparse.Namespace, data: dict[str, Any]) -> None:
-    if args.json:
-        print(json.dumps(data))
-    else:
-        for key, value in data.items():
-            print(f"{key}: {value}")
-
-
-def _done(args: argparse.Namespace, result: ResultView) -> int:
-    data = {
-        "status": result.outcome,
-        "transaction_id": result.transaction_id,
-        "message": result.message,
-    }
-    data.update({label.lower(): value for label, value in result.highlight})
-    _print(args, data)
-    return 0 if result.outcome == "success" else 1
-
-
-def _start(services: Services, code: str) -> Any:
-    product = next(p for p in services.service_products() if p.code == code)
-    return services.new_sale(product)
-
-
 async def _collect(services: Services, args: argparse.Namespace) -> int:
-    run = _start(services, "PAY.COLLECT")
+    run = service_run(services, "PAY.COLLECT")
     answers = {
         "pay_provider": args.provider,
         "pay_msisdn": args.phone,
         "amount": args.amount,
         "description": args.description,
     }
-    return _done(args, await run_unattended(run, answers))
+    return emit_result(args, await run_unattended(run, answers))
 
 
 async def _payout(services: Services, args: argparse.Namespace) -> int:
-    run = _start(services, "PAY.PAYOUT")
+    run = service_run(services, "PAY.PAYOUT")
     answers = {
         "pay_provider": args.provider,
         "pay_msisdn": args.phone,
@@ -114,7 +71,7 @@ async def _payout(services: Services, args: argparse.Namespace) -> int:
         "description": args.reason,
     }
     try:
-        return _done(args, await run_unattended(run, answers, confirm=args.yes))
+        return emit_result(args, await run_unattended(run, answers, confirm=args.yes))
     except NotConfirmed as pending:
         facts = dict(pending.view.facts)
         question = (
@@ -122,7 +79,7 @@ async def _payout(services: Services, args: argparse.Namespace) -> int:
             f"({args.phone})? [y/N] "
         )
         if args.json or not sys.stdin.isatty() or input(question).strip().lower() != "y":
-            _print(
+            emit(
                 args,
                 {
                     "status": "error",
@@ -132,11 +89,11 @@ async def _payout(services: Services, args: argparse.Namespace) -> int:
             )
             return 3
     result = await run.submit("")
-    return _done(args, result) if isinstance(result, ResultView) else 1
+    return emit_result(args, result) if isinstance(result, ResultView) else 1
 
 
 async def _card(services: Services, args: argparse.Namespace) -> int:
-    run = _start(services, "PAY.CARD")
+    run = service_run(services, "PAY.CARD")
     shown: set[str] = set()
 
     def show(progress: Any) -> None:
@@ -156,7 +113,7 @@ async def _card(services: Services, args: argparse.Namespace) -> int:
         "contact_phone": args.contact,
         "description": args.description,
     }
-    return _done(args, await run_unattended(run, answers))
+    return emit_result(args, await run_unattended(run, answers))
 
 
 async def _refunds(services: Services, args: argparse.Namespace) -> int:
@@ -183,12 +140,12 @@ async def _refunds(services: Services, args: argparse.Namespace) -> int:
 async def _refund(services: Services, args: argparse.Namespace) -> int:
     payment = services.journal.get(args.transaction_id)
     if payment is None or payment.state is not State.AWAIT_REFUND:
-        _print(args, {"status": "error", "message": f"{args.transaction_id} owes no refund"})
+        emit(args, {"status": "error", "message": f"{args.transaction_id} owes no refund"})
         return 2
     provider = args.provider or payment.request.get("provider_id", "")
     name = (await services.ugmart.validate_account(provider, payment.account)).customer_name or ""
     if not args.yes:
-        _print(
+        emit(
             args,
             {
                 "status": "error",
@@ -198,7 +155,7 @@ async def _refund(services: Services, args: argparse.Namespace) -> int:
         )
         return 3
     entry = await refund(services.ugmart, services.journal, services.account_code, payment, name)
-    _print(
+    emit(
         args,
         {
             "status": entry.state.value,

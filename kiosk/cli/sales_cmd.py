@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from kiosk.api.errors import ApiError
+from kiosk.cli.common import emit, run_command
 from kiosk.flows.autopilot import AnswerNeeded, NotConfirmed, run_unattended
 from kiosk.flows.engine import StepFailed
 from kiosk.flows.views import ConfirmView, ResultView
-from kiosk.services import Services, build_services
-from kiosk.settings import Settings
+from kiosk.services import Services
 
 PICK_NAMES = (
     "product_code",
@@ -46,41 +43,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     buy.add_argument("--payer-provider", help="with --pay momo: e.g. mtn_mobile_money")
     buy.add_argument("--yes", action="store_true", help="confirm without asking")
     buy.add_argument("--json", action="store_true", help="print one JSON object")
-    buy.set_defaults(func=lambda args: _run(args, _buy))
+    buy.set_defaults(func=lambda args: run_command(args, _buy))
 
     catalog = subparsers.add_parser("catalog", help="list the products of the account")
     catalog.add_argument("--json", action="store_true")
-    catalog.set_defaults(func=lambda args: _run(args, _catalog))
+    catalog.set_defaults(func=lambda args: run_command(args, _catalog))
 
     journal = subparsers.add_parser("journal", help="list recent journal rows")
     journal.add_argument("--limit", type=int, default=50)
     journal.add_argument("--json", action="store_true")
-    journal.set_defaults(func=lambda args: _run(args, _journal))
+    journal.set_defaults(func=lambda args: run_command(args, _journal))
 
     rec = subparsers.add_parser("reconcile", help="settle every row whose outcome is not known")
     rec.add_argument("--json", action="store_true")
-    rec.set_defaults(func=lambda args: _run(args, _reconcile))
-
-
-def _run(
-    args: argparse.Namespace, command: Callable[[Services, argparse.Namespace], Awaitable[int]]
-) -> int:
-    async def main() -> int:
-        services = build_services(Settings())
-        try:
-            return await command(services, args)
-        except ApiError as exc:
-            _fail(args, f"{exc.message} — {exc.hint}")
-            return 1
-        finally:
-            await services.aclose()
-
-    return asyncio.run(main())
+    rec.set_defaults(func=lambda args: run_command(args, _reconcile))
 
 
 def _fail(args: argparse.Namespace, message: str, **extra: Any) -> None:
     if getattr(args, "json", False):
-        print(json.dumps({"status": "error", "message": message, **extra}))
+        emit(args, {"status": "error", "message": message, **extra})
     else:
         print(f"error: {message}", file=sys.stderr)
 
