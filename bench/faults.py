@@ -102,7 +102,7 @@ async def fault_run(sales: int, seed: int, data_dir: Path) -> Report:
                     continue
                 if result.outcome == "success":
                     report.succeeded += 1
-            faults._queue.clear()
+            faults.clear()
             for entry in services.journal.entries(limit=sales * 2):
                 report.states_before[entry.state.value] += 1
             await services.reconcile()

@@ -1,20 +1,86 @@
-"""Models of the Ugmart payment, balance, transaction and SMS endpoints.
+"""Models of the Ugmart login, payment, balance, transaction and SMS endpoints, and the
+envelope every Ugmart answer comes in.
 
 Wire names are kept; Python names are clean through aliases (`currentPage` -> current_page).
-The product endpoints' models are in catalog_models.py.
+The product endpoints' models are in catalog_models.py. Secrets are SecretStr: masked in repr
+and in every dump, except a dump with the `WIRE` context (the request body itself).
 """
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
+from datetime import date
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    SerializationInfo,
+)
 
 from kiosk.api.catalog_models import IdText, Loose
 
+# Dump context that reveals secrets: for the request body and the documents' round trip only.
+WIRE = {"reveal_secrets": True}
+
+
+def _reveal(value: SecretStr, info: SerializationInfo) -> str | SecretStr:
+    return value.get_secret_value() if (info.context or {}).get("reveal_secrets") else value
+
+
+WireSecret = Annotated[SecretStr, PlainSerializer(_reveal)]
+
+T = TypeVar("T")
+
+
+def wire(model: BaseModel) -> dict[str, Any]:
+    """The JSON body exactly as the service expects it: wire names, secrets, no unset extras."""
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True, context=WIRE)
+
+
+class Envelope(Loose, Generic[T]):
+    """`{"code", "status", "message", "data"}`: the shape of most Ugmart answers."""
+
+    code: int | None = None
+    status: str = ""
+    message: str = ""
+    data: T
+
+
+class ErrorBody(Loose):
+    """A refusal: `{"code": 404, "status": "FAILED", "message": ...}` (401s omit status)."""
+
+    code: int | None = None
+    status: str = ""
+    message: str = ""
+
+
+def result_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """A money call's answer as one flat record: the body's code/status/message with its
+    `data` fields on top, so data.status (a collection's PENDING) wins when present."""
+    data = body.get("data")
+    top = {key: value for key, value in body.items() if key != "data"}
+    return {**top, **data} if isinstance(data, dict) else top
+
+
+# -- auth ------------------------------------------------------------------------------------
+
+
+class LoginRequest(Loose):
+    email: str
+    password: WireSecret
+
 
 class LoginResult(Loose):
-    token: SecretStr
+    token: WireSecret
     expires_in: int = 1800
     email: str = ""
+
+
+# -- mobile money and cards ------------------------------------------------------------------
 
 
 class PaymentProvider(Loose):
@@ -45,20 +111,9 @@ class PayoutRequest(Loose):
     recipient_name: str
 
 
-class CardPaymentRequest(Loose):
-    account_code: str
-    transaction_id: str
-    provider_id: str = "visa_mastercard"
-    msisdn: str
-    currency: str = "UGX"
-    amount: int
-    application: str
-    description: str
-    callback_url: str
-
-
 class TransferResult(Loose):
-    """Collection / payout answer: the body's status, or data.status when the data has one."""
+    """Collection / payout answer: the body's status, or data.status when the data has one
+    (a collection is SUCCESS "accepted" with data.status PENDING until the payer approves)."""
 
     status: str
     message: str = ""
@@ -72,10 +127,27 @@ class TransferResult(Loose):
     description: str = ""
 
 
+class AccountValidateRequest(Loose):
+    provider_id: str
+    msisdn: str
+
+
 class AccountValidation(Loose):
     valid: bool = False
     customer_name: str | None = None
     msisdn: str = ""
+
+
+class CardPaymentRequest(Loose):
+    account_code: str
+    transaction_id: str
+    provider_id: str = "visa_mastercard"
+    msisdn: str
+    currency: str = "UGX"
+    amount: int
+    application: str
+    description: str
+    callback_url: str
 
 
 class CardPaymentSession(Loose):
@@ -83,6 +155,9 @@ class CardPaymentSession(Loose):
     message: str = ""
     transaction_id: IdText = ""
     payment_url: str = ""
+
+
+# -- balances --------------------------------------------------------------------------------
 
 
 class Wallet(Loose):
@@ -100,6 +175,9 @@ class AccountBalance(Loose):
             if wallet.currency == currency:
                 return wallet.balance
         return None
+
+
+# -- transactions ----------------------------------------------------------------------------
 
 
 class AccountRef(Loose):
@@ -137,18 +215,21 @@ class TransactionPage(Loose):
 
 
 class TransactionFilter(BaseModel):
-    """Every documented filter of GET /transactions; only the ones set are sent."""
+    """Every documented filter of GET /transactions; only the ones set are sent.
 
-    model_config = ConfigDict(populate_by_name=True, frozen=True)
+    Dates are `YYYY-MM-DD` (a `date` is written that way); msisdn is sent as given (256...).
+    """
+
+    model_config = ConfigDict(populate_by_name=True, frozen=True, extra="forbid")
 
     collection_account: str | None = Field(None, alias="collectionAccount")
     payment_provider: str | None = Field(None, alias="paymentProvider")
     type: str | None = None
     status: str | None = None
     msisdn: str | None = None
-    transaction_date: str | None = Field(None, alias="transactionDate")
-    min_date: str | None = Field(None, alias="minDate")
-    max_date: str | None = Field(None, alias="maxDate")
+    transaction_date: date | str | None = Field(None, alias="transactionDate")
+    min_date: date | str | None = Field(None, alias="minDate")
+    max_date: date | str | None = Field(None, alias="maxDate")
     currency: str | None = None
     amount: int | None = None
     min_amount: int | None = Field(None, alias="minAmount")
@@ -159,10 +240,14 @@ class TransactionFilter(BaseModel):
     limit: int | None = None
 
     def params(self) -> dict[str, str]:
+        """The query string: camelCase wire names, set filters only."""
         return {
             key: str(value)
-            for key, value in self.model_dump(by_alias=True, exclude_none=True).items()
+            for key, value in self.model_dump(mode="json", by_alias=True, exclude_none=True).items()
         }
+
+
+# -- SMS -------------------------------------------------------------------------------------
 
 
 class SmsRequest(Loose):

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,27 +22,41 @@ from typing import Any
 from kiosk.journal.migrations import migrate
 from kiosk.journal.states import FINAL_STATES, InvalidTransition, State, can_move
 
+# Exact key names (any case). Not `token`: UMEME's purchase `token` is the electricity token
+# printed on the receipt; a JWT under that or any other key is caught by its shape instead.
 SECRET_KEYS = frozenset({"password", "api_key", "apikey", "authorization", "jwt", "secret"})
-_JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
+# A JWT: three base64url segments, the first a JSON header (so it starts with "eyJ"); the
+# signature may be empty (alg "none").
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 REDACTED = "[redacted]"
 
 
 def scrub(value: Any) -> Any:
-    """A copy of `value` with every secret key and JWT-looking string replaced."""
+    """A copy of `value` with every secret key's value and every JWT-looking string replaced."""
     if isinstance(value, dict):
         return {
             key: REDACTED if str(key).lower() in SECRET_KEYS else scrub(item)
             for key, item in value.items()
         }
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [scrub(item) for item in value]
     if isinstance(value, str):
         return _JWT.sub(REDACTED, value)
     return value
 
 
+def _dump(value: dict[str, Any]) -> str:
+    # default=str: a stray Decimal or datetime in a request must not stop the intent being kept.
+    return json.dumps(scrub(value), default=str)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    """ISO UTC text of one fixed width, so text order is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,8 @@ class Entry:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Entry:
-        data = dict(row)
+        # By name, so columns a later schema adds do not break an older reader.
+        data = {field.name: row[field.name] for field in fields(cls)}
         data["state"] = State(data["state"])
         data["request"] = json.loads(data["request"])
         data["response"] = json.loads(data["response"]) if data["response"] else None
@@ -90,16 +105,27 @@ class Entry:
 
 
 class Journal:
+    """One SQLite connection, shared by the app's threads under a lock.
+
+    Every write is its own transaction, committed (WAL, synchronous=FULL: on disk) before the
+    method returns.
+    """
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        migrate(self._db)
+        self._db = sqlite3.connect(
+            self.path, timeout=5.0, isolation_level=None, check_same_thread=False
+        )
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            migrate(self._db)
+        except BaseException:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         with self._lock:
@@ -118,7 +144,9 @@ class Journal:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite may already have rolled back (disk full, I/O error): keep that error.
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
@@ -141,8 +169,14 @@ class Journal:
         operator: str = "",
         parent_id: str | None = None,
     ) -> Entry:
-        """Commit what is about to be sent, durably, before it is sent."""
-        stamp = _now().isoformat()
+        """Commit what is about to be sent, durably, before it is sent.
+
+        A `transaction_id` already journaled raises ValueError: a retry reuses its row
+        (`bump_attempt`), it never records a second intent.
+        """
+        if not transaction_id:
+            raise ValueError("a journal row needs a transaction id")
+        stamp = _stamp(_now())
         try:
             with self._write() as db:
                 db.execute(
@@ -162,16 +196,16 @@ class Journal:
                         amount,
                         currency,
                         State.PENDING.value,
-                        json.dumps(scrub(request)),
+                        _dump(request),
                         operator,
                         parent_id,
                         stamp,
                         stamp,
                     ),
                 )
+                return self._require(transaction_id)
         except sqlite3.IntegrityError as exc:
             raise ValueError(f"transaction id {transaction_id!r} is already journaled") from exc
-        return self._require(transaction_id)
 
     def record_outcome(
         self,
@@ -182,47 +216,68 @@ class Journal:
         response: dict[str, Any] | None = None,
         tariff_charge: float | None = None,
     ) -> Entry:
+        """Write what is now known of a row.
+
+        A final row written again with its own state is left as it is (a repeated callback);
+        any move `can_move` refuses raises InvalidTransition; an unknown id raises KeyError.
+        """
+        state = State(state)
         with self._write() as db:
-            old = self._require(transaction_id, db)
-            if old.state is not state and not can_move(old.state, state):
-                raise InvalidTransition(f"{transaction_id}: {old.state} -> {state}")
+            old = self._require(transaction_id)
             if old.state is state and old.final:
                 return old
+            if not can_move(old.state, state):
+                raise InvalidTransition(f"{transaction_id}: {old.state} -> {state}")
+            if state is State.AWAIT_REFUND and old.state is not state:
+                self._check_refund_owed(old)
             db.execute(
                 "UPDATE entries SET state = ?, message = ?, response = COALESCE(?, response), "
                 "tariff_charge = COALESCE(?, tariff_charge), updated_at = ? "
                 "WHERE transaction_id = ?",
                 (
                     state.value,
-                    message or old.message,
-                    json.dumps(scrub(response)) if response is not None else None,
+                    scrub(message) or old.message,
+                    _dump(response) if response is not None else None,
                     tariff_charge,
-                    _now().isoformat(),
+                    _stamp(_now()),
                     transaction_id,
                 ),
             )
-        return self._require(transaction_id)
+            return self._require(transaction_id)
+
+    def _check_refund_owed(self, entry: Entry) -> None:
+        """A refund is owed only while nothing this row paid for succeeded or may still
+        succeed (an open sale, an unsettled refund payout): else the customer gets both."""
+        open_children = [
+            c for c in self.children(entry.transaction_id) if c.state is not State.FAILED
+        ]
+        if open_children:
+            listed = ", ".join(f"{c.transaction_id} ({c.state})" for c in open_children)
+            raise InvalidTransition(
+                f"{entry.transaction_id}: no refund owed while linked rows are not failed: {listed}"
+            )
 
     def bump_attempt(self, transaction_id: str) -> Entry:
         with self._write() as db:
-            self._require(transaction_id, db)
+            self._require(transaction_id)
             db.execute(
                 "UPDATE entries SET attempts = attempts + 1, updated_at = ? "
                 "WHERE transaction_id = ?",
-                (_now().isoformat(), transaction_id),
+                (_stamp(_now()), transaction_id),
             )
-        return self._require(transaction_id)
+            return self._require(transaction_id)
 
     def mark_review(self, transaction_id: str, note: str) -> Entry:
+        """Put a row that is not final aside for a person, with why."""
         with self._write() as db:
-            old = self._require(transaction_id, db)
-            if old.state is not State.REVIEW and not can_move(old.state, State.REVIEW):
+            old = self._require(transaction_id)
+            if not can_move(old.state, State.REVIEW):
                 raise InvalidTransition(f"{transaction_id}: {old.state} cannot go to review")
             db.execute(
                 "UPDATE entries SET state = ?, note = ?, updated_at = ? WHERE transaction_id = ?",
-                (State.REVIEW.value, note, _now().isoformat(), transaction_id),
+                (State.REVIEW.value, scrub(note), _stamp(_now()), transaction_id),
             )
-        return self._require(transaction_id)
+            return self._require(transaction_id)
 
     def record_callback(
         self, source: str, key: str, payload: dict[str, Any], transaction_id: str | None = None
@@ -233,7 +288,7 @@ class Journal:
                 db.execute(
                     "INSERT INTO callbacks (source, key, transaction_id, payload, received_at) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (source, key, transaction_id, json.dumps(scrub(payload)), _now().isoformat()),
+                    (source, key, transaction_id, _dump(payload), _stamp(_now())),
                 )
         except sqlite3.IntegrityError:
             return False
@@ -250,7 +305,7 @@ class Journal:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _require(self, transaction_id: str, _db: sqlite3.Connection | None = None) -> Entry:
+    def _require(self, transaction_id: str) -> Entry:
         entry = self.get(transaction_id)
         if entry is None:
             raise KeyError(transaction_id)
@@ -293,10 +348,10 @@ class Journal:
         params: list[Any] = []
         if since is not None:
             clauses.append("created_at >= ?")
-            params.append(since.astimezone(UTC).isoformat())
+            params.append(_stamp(since))
         if until is not None:
             clauses.append("created_at < ?")
-            params.append(until.astimezone(UTC).isoformat())
+            params.append(_stamp(until))
         if states is not None:
             values = [State(state).value for state in states]
             clauses.append(f"state IN ({','.join('?' * len(values))})")
@@ -309,8 +364,12 @@ class Journal:
             clauses.append("service = ?")
             params.append(service)
         if search:
-            clauses.append("(transaction_id LIKE ? OR account LIKE ? OR product_code LIKE ?)")
-            params.extend([f"%{search}%"] * 3)
+            like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
+            clauses.append(
+                "(transaction_id LIKE ? OR account LIKE ? "
+                "OR product_code LIKE ?)"
+            )
+            params.extend([like] * 3)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def entries(

@@ -4,7 +4,6 @@ host replaced) and UMS at /ums/api/v1, behind the fault injector."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import httpx
 from starlette.applications import Starlette
@@ -13,9 +12,7 @@ from starlette.routing import Mount
 
 from kiosk.sandbox.faults import FaultInjector, Faults
 from kiosk.sandbox.ugmart import Committed, UgmartSandbox, ugmart_app
-
-if TYPE_CHECKING:
-    from kiosk.sandbox.ums import UmsSandbox
+from kiosk.sandbox.ums import UmsSandbox, ums_app
 
 # In-process base URLs: requests never leave the process (see Sandbox.transport).
 UGMART_BASE = "http://127.0.0.1/api"
@@ -24,36 +21,18 @@ UGMART_PREFIX = "/api"
 UMS_PREFIX = "/ums/api/v1"
 
 
-def _ums_mount(ums: UmsSandbox | None) -> list[Mount]:
-    """The UMS half lives in its own module; the Ugmart half runs without it."""
-    try:
-        from kiosk.sandbox.ums import UmsSandbox, ums_app
-    except ModuleNotFoundError as exc:
-        if exc.name != "kiosk.sandbox.ums":
-            raise
-        return []
-    return [Mount(UMS_PREFIX, app=ums_app(ums or UmsSandbox()))]
-
-
 def create_app(
     ugmart: UgmartSandbox | None = None,
     ums: UmsSandbox | None = None,
     faults: Faults | None = None,
 ) -> Starlette:
-    routes = [Mount(UGMART_PREFIX, app=ugmart_app(ugmart or UgmartSandbox())), *_ums_mount(ums)]
+    routes = [
+        Mount(UGMART_PREFIX, app=ugmart_app(ugmart or UgmartSandbox())),
+        Mount(UMS_PREFIX, app=ums_app(ums or UmsSandbox())),
+    ]
     return Starlette(
         routes=routes, middleware=[Middleware(FaultInjector, faults=faults or Faults())]
     )
-
-
-def _default_ums() -> UmsSandbox | None:
-    try:
-        from kiosk.sandbox.ums import UmsSandbox
-    except ModuleNotFoundError as exc:
-        if exc.name != "kiosk.sandbox.ums":
-            raise
-        return None
-    return UmsSandbox()
 
 
 @dataclass
@@ -64,7 +43,7 @@ class Sandbox:
     """
 
     ugmart: UgmartSandbox = field(default_factory=UgmartSandbox)
-    ums: UmsSandbox | None = field(default_factory=_default_ums)
+    ums: UmsSandbox = field(default_factory=UmsSandbox)
     faults: Faults = field(default_factory=Faults)
 
     def __post_init__(self) -> None:

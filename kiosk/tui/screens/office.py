@@ -1,0 +1,143 @@
+"""Back-office landing: every account's wallets, and the local journal with reprint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from kiosk.api.catalog_models import Product
+from kiosk.api.errors import ApiError
+from kiosk.api.ugmart_models import AccountBalance
+from kiosk.flows.receipt import receipt_view
+from kiosk.flows.spec import FlowSpec, service_flows, spec_for
+from kiosk.flows.views import ResultView
+from kiosk.journal import Entry
+from kiosk.tui.widgets.float_balance import money
+from kiosk.tui.widgets.header import KioskHeader
+
+JOURNAL_ROWS = 200
+
+
+def reprint_view(entry: Entry, specs: tuple[FlowSpec, ...]) -> ResultView:
+    """The receipt of a journal row, laid out by the flow that sold it."""
+    by_code = {product.code: spec for spec, product in service_flows(specs)}
+    product = Product(
+        name=entry.product_name or entry.product_code,
+        code=entry.product_code,
+        type=entry.product_type or "OTHERS",
+    )
+    spec = by_code.get(entry.product_code) or spec_for(product, specs)
+    return receipt_view("reprint", spec.title, entry, spec.receipt)
+
+
+@dataclass
+class BalancesLoaded(Message):
+    balances: list[AccountBalance]
+
+
+@dataclass
+class BalancesFailed(Message):
+    message: str
+
+
+class OfficeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "reprint", "Reprint", show=True),
+        Binding("p", "reprint", "Reprint", show=False),
+        Binding("r", "refresh", "Refresh"),
+        Binding("escape", "leave", "Home"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield KioskHeader(
+            f"{app.title} · Back office",
+            sandbox=app.services.settings.sandbox,
+            mode=app.mode,
+            float_threshold=app.settings.low_float_threshold if app.shows_float else None,
+        )
+        with Vertical(id="office"):
+            yield Label("Balances", classes="section")
+            yield DataTable(id="balances", cursor_type="none", zebra_stripes=True)
+            yield Static("", id="balances-status")
+            yield Label("Journal (newest first) · Enter reprints", classes="section")
+            yield DataTable(id="journal", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#balances", DataTable).add_columns("Account", "Name", "Balance")
+        self.query_one("#journal", DataTable).add_columns(
+            "Time", "Transaction", "Product", "Account", "Amount", "State"
+        )
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.query_one("#balances-status", Static).update("Loading balances…")
+        self.load_balances()
+        self.show_journal()
+        self.query_one("#journal", DataTable).focus()
+
+    @work(exclusive=True, group="balances")
+    async def load_balances(self) -> None:
+        try:
+            balances = await self.app.services.ugmart.balances()
+        except ApiError as exc:
+            self.post_message(BalancesFailed(f"{exc.message} — {exc.hint}"))
+            return
+        self.post_message(BalancesLoaded(balances))
+
+    def on_balances_loaded(self, message: BalancesLoaded) -> None:
+        table = self.query_one("#balances", DataTable)
+        table.clear()
+        for account in message.balances:
+            wallets = account.wallets or []
+            text = "  ".join(money(w.balance, w.currency) for w in wallets) or "no wallets"
+            table.add_row(account.account_code, account.account_name, text)
+        self.query_one("#balances-status", Static).update("")
+
+    def on_balances_failed(self, message: BalancesFailed) -> None:
+        self.query_one("#balances-status", Static).update(
+            f"Balances could not be loaded: {message.message}  Press R to try again."
+        )
+
+    def show_journal(self) -> None:
+        table = self.query_one("#journal", DataTable)
+        table.clear()
+        for entry in self.app.services.journal.entries(limit=JOURNAL_ROWS):
+            table.add_row(
+                entry.created_at.astimezone().strftime("%m-%d %H:%M"),
+                entry.transaction_id,
+                entry.product_name or entry.product_code,
+                entry.account,
+                money(entry.amount, entry.currency),
+                entry.state.value,
+                key=entry.transaction_id,
+            )
+
+    @on(DataTable.RowSelected, "#journal")
+    def _on_row(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_reprint()
+
+    def action_reprint(self) -> None:
+        table = self.query_one("#journal", DataTable)
+        if table.row_count == 0:
+            self.notify("The journal is empty: nothing to reprint.")
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        entry = self.app.services.journal.get(str(row_key.value))
+        if entry is None:
+            return
+        from kiosk.tui.screens.receipt import ReceiptScreen
+
+        self.app.push_screen(ReceiptScreen(reprint_view(entry, self.app.services.specs)))
+
+    def action_leave(self) -> None:
+        self.dismiss()
