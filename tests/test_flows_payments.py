@@ -171,3 +171,19 @@ async def test_collection_flow_complete(services: Services, sandbox: Sandbox) ->
     )
     assert result.outcome == "success", result.message
     assert services.journal.get(result.transaction_id).kind == "collection"
+
+
+async def test_a_refund_whose_answer_was_lost_is_never_paid_twice(
+    services: Services, sandbox: Sandbox
+) -> None:
+    sandbox.ugmart.set_balance(services.account_code, "UGX", 0)
+    run, _ = await sell(services, momo("0701345672"))
+    payment = services.journal.get(run.payment.entry.transaction_id)
+    sandbox.ugmart.set_balance(services.account_code, "UGX", 100_000)
+    sandbox.faults.push("drop", "/api/payout")
+    first = await refund(services.ugmart, services.journal, services.account_code, payment, "J")
+    assert first.state is State.UNKNOWN
+    again = await refund(services.ugmart, services.journal, services.account_code, payment, "J")
+    assert again.state is State.REFUNDED
+    payouts = [t for t in sandbox.ugmart.transactions if t["type"] == "PAYOUT"]
+    assert len(payouts) == 1

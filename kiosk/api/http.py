@@ -30,7 +30,9 @@ _SECRET_PATTERNS = (
     (re.compile(r"(?i)\b(bearer)\s+\S+"), r"\1 ***"),
     (re.compile(r"\beyJ[\w-]*\.[\w-]+\.[\w-]+"), "***"),
     (
-        re.compile(r"""(?i)(["']?(?:password|token|api_key|secret)["']?\s*[:=]\s*)(["']?)[^"',\s}]+"""),
+        re.compile(
+            r"""(?i)(["']?(?:password|api_key|apikey|secret)["']?\s*[:=]\s*)(["']?)[^"',\s}]+"""
+        ),
         r"\1\2***",
     ),
 )
@@ -140,7 +142,9 @@ def checked(response: httpx.Response, service: str, transaction_id: str | None) 
             raise AuthError(f"{service} refused the credentials (HTTP 401)") from None
         if transaction_id is not None:
             log.warning("%s: unclear answer for transaction %s", service, transaction_id)
-            raise UnknownOutcome(exc.message, transaction_id=transaction_id, status=status) from None
+            raise UnknownOutcome(
+                exc.message, transaction_id=transaction_id, status=status
+            ) from None
         raise
     if 400 <= status < 500:
         raise error_for_status(status, message_of(body, f"{service}: HTTP {status}"), body)

@@ -1,6 +1,6 @@
 """Async client for every endpoint of the Ugmart API.
 
-The JWT lives in memory only: fetched lazily, refreshed shortly before `expires_in` runs out,
+The JWT lives in memory only: fetched lazily, renewed shortly before `expires_in` runs out,
 and once more on a 401 ("Expired JWT"), after which the request is sent again once. Safe reads
 retry with backoff; money-moving calls never retry by themselves (see http.checked for how an
 unclear answer becomes UnknownOutcome). Catalog reads are cached for `catalog_ttl` seconds so a
@@ -13,6 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -26,14 +27,17 @@ from kiosk.api.catalog_models import (
     PurchaseRequest,
     PurchaseResult,
 )
-from kiosk.api.errors import BadResponse, UnknownOutcome, error_for_status
-from kiosk.api.http import checked, retry_safe_read, transport_error
+from kiosk.api.errors import AuthError, BadResponse, NotFound, UnknownOutcome
+from kiosk.api.http import checked, log_exchange, retry_safe_read, transport_error
 from kiosk.api.ugmart_models import (
     AccountBalance,
+    AccountValidateRequest,
     AccountValidation,
     CardPaymentRequest,
     CardPaymentSession,
     CollectionRequest,
+    Envelope,
+    LoginRequest,
     LoginResult,
     PaymentProvider,
     PayoutRequest,
@@ -43,53 +47,61 @@ from kiosk.api.ugmart_models import (
     TransactionFilter,
     TransactionPage,
     TransferResult,
+    result_fields,
+    wire,
 )
 
 SERVICE = "Ugmart"
+# Renew the token this long (at most a tenth of its life) before the server would expire it,
+# so a request never leaves with a token about to die.
+REFRESH_MARGIN = 60.0
+
 M = TypeVar("M", bound=BaseModel)
-
-
-def _data(body: Any) -> Any:
-    if isinstance(body, dict) and "data" in body:
-        return body["data"]
-    raise BadResponse(f"{SERVICE} answered without the expected `data`")
-
-
-def _object(body: Any, transaction_id: str | None = None) -> dict[str, Any]:
-    if isinstance(body, dict):
-        return body
-    message = f"{SERVICE} answered with {type(body).__name__}, not an object"
-    if transaction_id is not None:
-        raise UnknownOutcome(message, transaction_id=transaction_id)
-    raise BadResponse(message)
 
 
 def _parse(model: type[M], data: Any, transaction_id: str | None = None) -> M:
     """Validate a payload; a shape the model cannot take is a clear error, never a crash.
 
-    After a money-moving request such an answer leaves the outcome unknown, not failed.
+    After a money-moving request such an answer leaves the outcome unknown, not failed. The
+    message names the fields only: payload values (tokens, customer data) stay out of it.
     """
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        message = f"{SERVICE} answered with data that does not fit {model.__name__}"
+        where = "; ".join(
+            f"{'.'.join(map(str, error['loc'])) or 'body'}: {error['msg']}"
+            for error in exc.errors(include_url=False, include_input=False)[:3]
+        )
+        message = f"{SERVICE} answered with data that does not fit {model.__name__} ({where})"
         if transaction_id is not None:
-            raise UnknownOutcome(message, transaction_id=transaction_id) from exc
-        raise BadResponse(message) from exc
+            raise UnknownOutcome(message, transaction_id=transaction_id) from None
+        raise BadResponse(message) from None
 
 
-def _parse_list(model: type[M], data: Any) -> list[M]:
-    if not isinstance(data, list):
-        raise BadResponse(f"{SERVICE} answered with {type(data).__name__} where a list was due")
-    return [_parse(model, item) for item in data]
+def _money_result(model: type[M], body: Any, transaction_id: str) -> M:
+    """The flat result of a money call (data.status, when present, is the status).
 
-
-def _failed(body: Any) -> None:
-    """A 200 whose body says FAILED is still a refusal."""
-    if isinstance(body, dict) and str(body.get("status", "")).upper() == "FAILED":
-        code = body.get("code")
-        status = code if isinstance(code, int) and code >= 400 else 400
-        raise error_for_status(status, str(body.get("message") or "Request failed"), body)
+    No clear answer leaves the outcome unknown: not an object, no status, or data saying
+    FAILED under a body that does not (a body saying FAILED was raised as a refusal already).
+    SUCCESS needs the body to say so too, or the result keeps the body's unfinished status.
+    """
+    said = str(body.get("status") or "").upper() if isinstance(body, dict) else ""
+    if not said:
+        raise UnknownOutcome(
+            f"{SERVICE} answered without a status ({type(body).__name__})",
+            transaction_id=transaction_id,
+        )
+    fields = result_fields(body)
+    status = str(fields.get("status") or "").upper()
+    if status == "FAILED":
+        raise UnknownOutcome(
+            f"{SERVICE} answered {body['status']!r} with data saying FAILED",
+            transaction_id=transaction_id,
+        )
+    if status == "SUCCESS" and said != "SUCCESS":
+        fields["status"] = body["status"]
+    fields.setdefault("transaction_id", transaction_id)
+    return _parse(model, fields, transaction_id)
 
 
 class UgmartClient:
@@ -112,12 +124,12 @@ class UgmartClient:
         self._token: SecretStr | None = None
         self._token_expires = 0.0
         self._login_lock = asyncio.Lock()
-        self._cache: dict[tuple[str, ...], tuple[float, Any]] = {}
+        self._cache: dict[tuple[str, ...], tuple[float, list[Any]]] = {}
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
             transport=transport,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            headers={"Accept": "application/json"},
+            headers={"Accept": "application/json", "Content-Type": "application/json"},
         )
 
     def __repr__(self) -> str:
@@ -132,19 +144,14 @@ class UgmartClient:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    # -- plumbing --------------------------------------------------------------------------
+    # -- auth and plumbing -----------------------------------------------------------------
 
     async def login(self) -> LoginResult:
-        body = await self._exchange(
-            "POST",
-            "login",
-            json={"email": self._email, "password": self._password.get_secret_value()},
-            auth=False,
-        )
+        request = LoginRequest(email=self._email, password=self._password)
+        body = await self._exchange("POST", "login", json=wire(request), auth=False)
         result = _parse(LoginResult, body)
         self._token = result.token
-        # Renew a little before expiry, so a request never leaves with a token about to die.
-        margin = min(60.0, result.expires_in * 0.1)
+        margin = min(REFRESH_MARGIN, result.expires_in * 0.1)
         self._token_expires = self._clock() + result.expires_in - margin
         return result
 
@@ -154,6 +161,11 @@ class UgmartClient:
                 await self.login()
             assert self._token is not None
             return self._token.get_secret_value()
+
+    def _forget(self, token: str) -> None:
+        # Only the token that was refused: a concurrent request may already have a new one.
+        if self._token is not None and self._token.get_secret_value() == token:
+            self._token = None
 
     async def _exchange(
         self,
@@ -165,31 +177,29 @@ class UgmartClient:
         auth: bool = True,
         transaction_id: str | None = None,
     ) -> Any:
-        """One request (sent again once after a 401 with a fresh token), checked."""
+        """One request, checked; after a 401 it is sent once more with a fresh token (a
+        refused token means the server did nothing, so that is safe even for money)."""
         for attempt in (1, 2):
-            headers = {"Authorization": f"Bearer {await self._bearer()}"} if auth else {}
+            token = await self._bearer() if auth else ""
+            headers = {"Authorization": f"Bearer {token}"} if auth else {}
+            started = time.perf_counter()
             try:
                 response = await self._http.request(
                     method, path, json=json, params=params, headers=headers
                 )
             except httpx.HTTPError as exc:
+                elapsed = (time.perf_counter() - started) * 1000
+                log_exchange(SERVICE, method, path, type(exc).__name__, elapsed, transaction_id)
                 raise transport_error(exc, SERVICE, transaction_id) from exc
-            if response.status_code == 401 and auth and attempt == 1:
-                self._token = None
-                continue
-            body = checked(response, SERVICE, transaction_id)
-            _failed(body)
-            return body
+            elapsed = (time.perf_counter() - started) * 1000
+            log_exchange(SERVICE, method, path, response.status_code, elapsed, transaction_id)
+            try:
+                return checked(response, SERVICE, transaction_id)
+            except AuthError:
+                if not auth or attempt == 2:
+                    raise
+                self._forget(token)
         raise AssertionError("unreachable")
-
-    async def _cached(self, key: tuple[str, ...], path: str, params: dict[str, str]) -> Any:
-        now = self._clock()
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        data = _data(await self._read(path, params))
-        self._cache[key] = (now + self._catalog_ttl, data)
-        return data
 
     @retry_safe_read
     async def _read(self, path: str, params: dict[str, str] | None = None) -> Any:
@@ -199,110 +209,111 @@ class UgmartClient:
     async def _safe_post(self, path: str, json: dict[str, Any]) -> Any:
         return await self._exchange("POST", path, json=json)
 
+    async def _catalog(
+        self, key: tuple[str, ...], path: str, params: dict[str, str], model: type[M]
+    ) -> list[M]:
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] > self._clock():
+            return list(hit[1])
+        envelope = Envelope[list[model]]  # type: ignore[valid-type]
+        items = _parse(envelope, await self._read(path, params)).data
+        self._cache[key] = (self._clock() + self._catalog_ttl, items)
+        return list(items)
+
     def clear_cache(self) -> None:
         self._cache.clear()
+
+    async def _money(self, path: str, req: BaseModel, transaction_id: str) -> Any:
+        return await self._exchange("POST", path, json=wire(req), transaction_id=transaction_id)
 
     # -- payments --------------------------------------------------------------------------
 
     async def payment_providers(self) -> list[PaymentProvider]:
-        data = _data(await self._read("payment-providers"))
-        return _parse_list(PaymentProvider, data)
-
-    async def _transfer(self, path: str, req: CollectionRequest | PayoutRequest) -> TransferResult:
-        body = await self._exchange(
-            "POST", path, json=req.model_dump(exclude_none=True), transaction_id=req.transaction_id
-        )
-        body = _object(body, req.transaction_id)
-        data = body.get("data") if isinstance(body.get("data"), dict) else {}
-        merged = {
-            **data,
-            "status": data.get("status") or body.get("status", ""),
-            "message": body.get("message", ""),
-        }
-        merged.setdefault("transaction_id", req.transaction_id)
-        return _parse(TransferResult, merged, req.transaction_id)
+        body = await self._read("payment-providers")
+        return _parse(Envelope[list[PaymentProvider]], body).data
 
     async def collection(self, req: CollectionRequest) -> TransferResult:
-        return await self._transfer("collection", req)
+        """Money-moving: asks the payer to approve; the result is usually PENDING."""
+        body = await self._money("collection", req, req.transaction_id)
+        return _money_result(TransferResult, body, req.transaction_id)
 
     async def payout(self, req: PayoutRequest) -> TransferResult:
-        return await self._transfer("payout", req)
+        """Money-moving: sends money from the collection account's wallet."""
+        body = await self._money("payout", req, req.transaction_id)
+        return _money_result(TransferResult, body, req.transaction_id)
 
     async def validate_account(self, provider_id: str, msisdn: str) -> AccountValidation:
-        body = await self._safe_post(
-            "validate-account", {"provider_id": provider_id, "msisdn": msisdn}
-        )
-        return _parse(AccountValidation, _data(body))
+        request = AccountValidateRequest(provider_id=provider_id, msisdn=msisdn)
+        body = await self._safe_post("validate-account", wire(request))
+        return _parse(Envelope[AccountValidation], body).data
 
     async def request_payment(self, req: CardPaymentRequest) -> CardPaymentSession:
-        body = await self._exchange(
-            "POST", "request-payment", json=req.model_dump(), transaction_id=req.transaction_id
-        )
-        body = _object(body, req.transaction_id)
-        data = body.get("data") if isinstance(body.get("data"), dict) else {}
-        return _parse(
-            CardPaymentSession,
-            {**data, "status": body.get("status", ""), "message": body.get("message", "")},
-            req.transaction_id,
-        )
+        """Money-moving: opens a card payment session (PENDING, with the payment URL)."""
+        body = await self._money("request-payment", req, req.transaction_id)
+        return _money_result(CardPaymentSession, body, req.transaction_id)
 
     async def balances(self) -> list[AccountBalance]:
-        return _parse_list(AccountBalance, _data(await self._read("balance")))
+        return _parse(Envelope[list[AccountBalance]], await self._read("balance")).data
 
     async def balance(self, account_code: str) -> AccountBalance:
-        return _parse(AccountBalance, _data(await self._read(f"balance/{account_code}")))
+        body = await self._read(f"balance/{quote(account_code, safe='')}")
+        return _parse(Envelope[AccountBalance], body).data
 
     async def transactions(self, filters: TransactionFilter | None = None) -> TransactionPage:
         params = filters.params() if filters else None
         return _parse(TransactionPage, await self._read("transactions", params))
 
     async def transaction(self, transaction_id: str) -> Transaction:
+        """The server's record of one transaction; NotFound only when the server says it has
+        none (a resend is decided on that, so an odd answer is BadResponse instead)."""
         body = await self._read("transactions", {"id": transaction_id})
-        return _parse(Transaction, _data(body))
+        if not isinstance(body, dict) or "data" not in body:
+            raise BadResponse(f"{SERVICE} answered a transaction look-up without `data`")
+        data = body["data"]
+        if isinstance(data, list) and data:
+            data = next(
+                (row for row in data if isinstance(row, dict) and _id_of(row) == transaction_id),
+                None,
+            )
+            if data is None:
+                raise BadResponse(f"{SERVICE} answered the look-up of {transaction_id} with others")
+        if not data:
+            raise NotFound(f"Transaction '{transaction_id}' not found", payload=body)
+        return _parse(Transaction, data)
 
     async def send_sms(self, req: SmsRequest) -> SmsResult:
-        body = await self._exchange(
-            "POST", "send-sms", json=req.model_dump(), transaction_id=req.transaction_id
-        )
-        return _parse(SmsResult, body, req.transaction_id)
+        """Money-moving: the SMS is charged to the collection account."""
+        body = await self._money("send-sms", req, req.transaction_id)
+        return _money_result(SmsResult, body, req.transaction_id)
 
     # -- products --------------------------------------------------------------------------
 
     async def products(self) -> list[Product]:
-        data = await self._cached(("products",), "products", {})
-        return _parse_list(Product, data)
+        return await self._catalog(("products",), "products", {}, Product)
 
     async def price_list(self, code: str) -> list[PriceItem]:
-        data = await self._cached(("price_list", code), "products", {"code": code})
-        return _parse_list(PriceItem, data)
+        return await self._catalog(("price_list", code), "products", {"code": code}, PriceItem)
 
     async def choice_list(self, code: str, type: str | None = None) -> list[Choice]:
         params = {"code": code, **({"type": type} if type else {})}
-        data = await self._cached(("choice_list", code, type or ""), "products/choice-list", params)
-        return _parse_list(Choice, data)
+        key = ("choice_list", code, type or "")
+        return await self._catalog(key, "products/choice-list", params, Choice)
 
     async def secondary_price_list(self, list_id: str, primary: str) -> list[PriceItem]:
-        data = await self._cached(
-            ("secondary", list_id, primary),
-            "products/secondary-price-list",
-            {"id": list_id, "primary": primary},
-        )
-        return _parse_list(PriceItem, data)
+        params = {"id": list_id, "primary": primary}
+        key = ("secondary_price_list", list_id, primary)
+        return await self._catalog(key, "products/secondary-price-list", params, PriceItem)
 
     async def validate_product(self, req: ProductValidateRequest) -> ProductValidation:
-        body = await self._safe_post("products/validate", req.model_dump(exclude_none=True))
-        return _parse(ProductValidation, _data(body))
+        body = await self._safe_post("products/validate", wire(req))
+        return _parse(Envelope[ProductValidation], body).data
 
     async def purchase(self, req: PurchaseRequest) -> PurchaseResult:
-        """Money-moving. SUCCESS, FAILED-as-error, or INCOMPLETE/PENDING returned as is."""
-        body = await self._exchange(
-            "POST",
-            "products/purchase",
-            json=req.model_dump(exclude_none=True),
-            transaction_id=req.transaction_id,
-        )
-        body = _object(body, req.transaction_id)
-        data = body.get("data") if isinstance(body.get("data"), dict) else {}
-        merged = {**data, "status": body.get("status", ""), "message": body.get("message", "")}
-        merged.setdefault("transaction_id", req.transaction_id)
-        return _parse(PurchaseResult, merged, req.transaction_id)
+        """Money-moving. SUCCESS is returned, FAILED raised as the typed error its code names,
+        INCOMPLETE/PENDING returned as is (the journal settles them by look-up)."""
+        body = await self._money("products/purchase", req, req.transaction_id)
+        return _money_result(PurchaseResult, body, req.transaction_id)
+
+
+def _id_of(row: dict[str, Any]) -> str:
+    return str(row.get("transaction_id", ""))

@@ -154,7 +154,13 @@ async def _refund(services: Services, args: argparse.Namespace) -> int:
             },
         )
         return 3
-    entry = await refund(services.ugmart, services.journal, services.account_code, payment, name)
+    try:
+        entry = await refund(
+            services.ugmart, services.journal, services.account_code, payment, name
+        )
+    except ValueError as exc:
+        emit(args, {"status": "error", "message": str(exc)})
+        return 1
     emit(
         args,
         {

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.api.errors import ApiError
+from kiosk.journal import InvalidTransition
 from kiosk.office.export import export_csv
 from kiosk.office.report import bar, build_report, day_bounds
 from kiosk.office.server import server_day
@@ -133,6 +134,9 @@ def _review(args: argparse.Namespace) -> int:
         entry = services.journal.mark_review(args.transaction_id, args.note)
     except KeyError:
         print(f"error: no journal row {args.transaction_id}", file=sys.stderr)
+        return 2
+    except InvalidTransition as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         asyncio.run(services.aclose())

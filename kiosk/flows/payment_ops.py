@@ -204,6 +204,22 @@ async def refund(
     """Pay a refund owed: a payout of the same amount to the number that paid."""
     if payment.state is not State.AWAIT_REFUND:
         raise ValueError(f"{payment.transaction_id} is {payment.state}, not awaiting a refund")
+    # A refund payout already sent (its answer lost) must be settled, never sent a second time.
+    for earlier in journal.children(payment.transaction_id):
+        if earlier.kind != "payout" or earlier.state is State.FAILED:
+            continue
+        if not earlier.final:
+            earlier = await settle_payment(ops, journal, earlier)
+        if earlier.state is State.SUCCESS:
+            return journal.record_outcome(
+                payment.transaction_id,
+                State.REFUNDED,
+                message=f"Refunded by {earlier.transaction_id}",
+            )
+        if not earlier.final:
+            raise ValueError(
+                f"refund payout {earlier.transaction_id} is not settled yet: run reconcile first"
+            )
     request = PayoutRequest(
         account_code=account_code,
         transaction_id=new_transaction_id(),

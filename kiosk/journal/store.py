@@ -366,8 +366,8 @@ class Journal:
         if search:
             like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
             clauses.append(
-                "(transaction_id LIKE ? OR account LIKE ? "
-                "OR product_code LIKE ?)"
+                "(transaction_id LIKE ? ESCAPE '\\' OR account LIKE ? ESCAPE '\\' "
+                "OR product_code LIKE ? ESCAPE '\\')"
             )
             params.extend([like] * 3)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params

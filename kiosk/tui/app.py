@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events, work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -26,12 +26,14 @@ FLOAT_GROUP = "float"
 
 
 class KioskApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "Kiosk"
     ENABLE_COMMAND_PALETTE = False
     # Inputs of this app's screens read it; snapshot tests turn blinking off.
     INPUT_CURSOR_BLINK = True
-    BINDINGS = [Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True)
+    ]
 
     float_state: reactive[FloatState] = reactive(FloatState(loading=True), init=False)
 
@@ -89,9 +91,7 @@ class KioskApp(App[None]):
             self._idle_timer.reset()
 
     def _busy(self) -> bool:
-        return any(
-            worker.is_running and worker.group != FLOAT_GROUP for worker in self.workers
-        )
+        return any(worker.is_running and worker.group != FLOAT_GROUP for worker in self.workers)
 
     def _idle_timeout(self) -> None:
         # A request in flight (a purchase, an STK push being answered) is never cut off: the

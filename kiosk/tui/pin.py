@@ -52,7 +52,9 @@ def verify_pin(pin: str, stored: str) -> bool:
         expected = base64.b64decode(digest)
         actual = _scrypt(pin, base64.b64decode(salt), int(n), int(r), int(p))
     except ValueError as exc:
-        raise PinFormatError("the stored operator PIN hash is not valid; run `kiosk set-pin`") from exc
+        raise PinFormatError(
+            "the stored operator PIN hash is not valid; set the PIN again: kiosk set-pin"
+        ) from exc
     return hmac.compare_digest(actual, expected)
 
 

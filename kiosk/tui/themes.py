@@ -55,8 +55,17 @@ class ThemeFile(BaseModel):
     variables: dict[str, str] = Field(default_factory=dict)
 
     @field_validator(
-        "primary", "secondary", "accent", "foreground", "background", "surface", "panel",
-        "boost", "warning", "error", "success",
+        "primary",
+        "secondary",
+        "accent",
+        "foreground",
+        "background",
+        "surface",
+        "panel",
+        "boost",
+        "warning",
+        "error",
+        "success",
     )
     @classmethod
     def _colours(cls, value: str | None) -> str | None:

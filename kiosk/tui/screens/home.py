@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -90,13 +91,17 @@ class Sellable:
     operator_only: bool = False
     available: bool = True
 
-    def option(self, with_group: bool = False) -> Option:
-        text = Text(self.label)
+    def option(self, with_group: bool = False, roomy: bool = False) -> Option:
+        # Option padding cannot be vertical, so a roomy (kiosk) row gets blank lines around it.
+        text = Text("\n" if roomy else "")
+        text.append(self.label)
         text.append(f"  {self.code}", style="dim")
         if with_group:
             text.append(f"  · {self.group.label}", style="dim italic")
         if not self.available:
             text.append("  unavailable", style="italic")
+        if roomy:
+            text.append("\n")
         return Option(text, id=self.id, disabled=not self.available)
 
 
@@ -112,13 +117,10 @@ class CatalogFailed(Message):
 
 class HomeScreen(Screen[None]):
     # Focus goes to the first group once the catalog is in, not to the search box.
-    AUTO_FOCUS = None
+    AUTO_FOCUS = "OptionList.products"
 
-    BINDINGS = [
-        *(
-            Binding(g.key, f"group('{g.id}')", g.label, show=False)
-            for g in (*GROUPS, SERVICES)
-        ),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(g.key, f"group('{g.id}')", g.label, show=False) for g in (*GROUPS, SERVICES)),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("down", "into_list", show=False),
         Binding("f5", "reload", "Reload"),
@@ -141,7 +143,11 @@ class HomeScreen(Screen[None]):
         )
         with Vertical(id="home"):
             yield Static("What would you like to buy?", id="home-welcome")
-            search = Input(placeholder="Type to find a product: name or code", id="filter")
+            search = Input(
+                placeholder="Type to find a product: name or code",
+                id="filter",
+                select_on_focus=False,
+            )
             search.cursor_blink = app.INPUT_CURSOR_BLINK
             yield search
             with ContentSwitcher(initial="home-loading", id="home-body"):
@@ -160,7 +166,7 @@ class HomeScreen(Screen[None]):
         staff = self.app.mode != "kiosk"
         self._bindings.bind("b", "back_office", "Back office", show=staff)
         taken = {key for key in self._bindings.key_to_bindings}
-        for entry, factory in available():
+        for entry, _ in available():
             if entry.key in taken:
                 self.notify(
                     f"Services menu: key {entry.key!r} of {entry.label!r} is already taken",
@@ -206,7 +212,7 @@ class HomeScreen(Screen[None]):
         tabs = TabbedContent(id="groups")
         await holder.mount(tabs)
         for group, items in self.groups:
-            options = [item.option() for item in items]
+            options = [item.option(roomy=self.app.mode == "kiosk") for item in items]
             pane = TabPane(
                 f"{group.label} ({group.key})",
                 OptionList(*options, id=f"list-{group.id}", classes="products"),
@@ -361,7 +367,8 @@ class HomeScreen(Screen[None]):
             self.query_one("#home-body", ContentSwitcher).current = "home-groups"
             return
         found = [item for item in self.items.values() if matches(query, item.label, item.code)]
-        results.add_options([item.option(with_group=True) for item in found])
+        roomy = self.app.mode == "kiosk"
+        results.add_options([item.option(with_group=True, roomy=roomy) for item in found])
         if not found:
             results.add_option(Option(f"Nothing matches {query!r}", disabled=True))
         self.query_one("#home-body", ContentSwitcher).current = "results"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -48,9 +49,8 @@ class BalancesFailed(Message):
 
 
 class OfficeScreen(Screen[None]):
-    BINDINGS = [
-        Binding("enter", "reprint", "Reprint", show=True),
-        Binding("p", "reprint", "Reprint", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "reprint", "Reprint"),
         Binding("r", "refresh", "Refresh"),
         Binding("escape", "leave", "Home"),
     ]
@@ -67,7 +67,7 @@ class OfficeScreen(Screen[None]):
             yield Label("Balances", classes="section")
             yield DataTable(id="balances", cursor_type="none", zebra_stripes=True)
             yield Static("", id="balances-status")
-            yield Label("Journal (newest first) · Enter reprints", classes="section")
+            yield Label("Journal, newest first (Enter or P reprints)", classes="section")
             yield DataTable(id="journal", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
