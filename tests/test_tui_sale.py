@@ -14,7 +14,6 @@ from textual.widgets import Input, Static
 from kiosk.journal import State
 from kiosk.sandbox.app import Sandbox
 from kiosk.services import Services
-from kiosk.settings import Settings
 from kiosk.tui.app import KioskApp, create_app
 from kiosk.tui.messages import SaleFinished
 from kiosk.tui.screens.receipt import ReceiptScreen
@@ -298,3 +297,18 @@ async def test_unknown_outcome_is_settled_by_r_without_a_second_charge(
     assert sandbox.ugmart.charges_for(txid) == 1
     entry = services.journal.get(txid)
     assert entry is not None and entry.state is State.SUCCESS
+
+
+async def test_a_second_enter_while_the_purchase_runs_is_ignored(
+    services: Services, sandbox: Sandbox
+) -> None:
+    async with make_app(services).run_test(size=SIZE) as pilot:
+        await open_sale(pilot, "MTN")
+        await enter(pilot, "0777044237")
+        await enter(pilot, "500")
+        # A slow answer, so the extra keys land while the purchase is in flight.
+        sandbox.faults.push("latency", path="/api/products/purchase", seconds=0.5)
+        await pilot.press("enter", "enter", "y")
+        await settle(pilot)
+        assert isinstance(step(pilot), ResultStep)
+    assert len(sandbox.ugmart.purchases) == 1

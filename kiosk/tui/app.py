@@ -75,6 +75,7 @@ class KioskApp(App[None]):
             )
         if self.shows_float:
             self.refresh_float()
+        self.reconcile_on_start()
         if self.mode == "kiosk":
             self._idle_timer = self.set_interval(self.settings.idle_timeout, self._idle_timeout)
         if self.mode == "backoffice":
@@ -117,6 +118,27 @@ class KioskApp(App[None]):
         self.float_state = FloatState(
             amount, error=None if amount is not None else "no UGX wallet on this account"
         )
+
+    @work(exclusive=True, group="reconcile")
+    async def reconcile_on_start(self) -> None:
+        """Rows a crash or lost answer left unsettled are looked up before the first sale."""
+        if not self.services.journal.unresolved():
+            return
+        try:
+            settled = await self.services.reconcile()
+        except ApiError as exc:
+            self.notify(f"Could not check unsettled sales: {exc.message}", severity="warning")
+            return
+        still = [s for s in settled if not s.after.final]
+        changed = sum(s.changed for s in settled)
+        if changed or still:
+            self.notify(
+                f"{changed} unsettled sale(s) settled; {len(still)} still unknown "
+                "(see Back office › queue).",
+                title="Reconcile",
+                severity="warning" if still else "information",
+                timeout=10,
+            )
 
     def on_sale_finished(self, message: SaleFinished) -> None:
         if self.shows_float:

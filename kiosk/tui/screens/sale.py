@@ -82,16 +82,17 @@ def step_widget(view: StepView, currency: str, draft: str | None = None) -> Widg
 class SaleScreen(Screen[None]):
     CSS_PATH = "../sale.tcss"
 
+    # Enter means "go on" on every step; the footer shows it with the letter that also works.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("enter", "confirm", "Confirm"),
-        Binding("y", "confirm", "Confirm", show=False),
-        Binding("enter", "new_sale", "New sale"),
-        Binding("n", "new_sale", "New sale", show=False),
+        Binding("enter", "confirm", "Confirm", show=False),
+        Binding("y", "confirm", "Confirm", key_display="⏎/Y"),
+        Binding("enter", "new_sale", "New sale", show=False),
+        Binding("n", "new_sale", "New sale", key_display="⏎/N"),
         Binding("p", "reprint", "Reprint"),
         Binding("r", "retry", "Check again"),
-        Binding("enter", "restart", "Try again"),
-        Binding("r", "restart", "Try again", show=False),
+        Binding("enter", "restart", "Try again", show=False),
+        Binding("r", "restart", "Try again", key_display="⏎/R"),
     ]
 
     def __init__(self, run: FlowRun) -> None:

@@ -25,12 +25,11 @@ def matches(query: str, option: Option) -> bool:
     return all(word in haystack for word in query.casefold().split())
 
 
-def short_label(option: Option, currency: str) -> str:
+def without_price(label: str, price: float | None, currency: str) -> str:
     """The label without a trailing " - 16,000 UGX" when the price column already says it."""
-    if option.price is None:
-        return option.label
-    suffix = f" - {money(option.price, currency)}"
-    return option.label.removesuffix(suffix) if option.label.endswith(suffix) else option.label
+    if price is None:
+        return label
+    return label.removesuffix(f" - {money(price, currency)}")
 
 
 def option_prompt(option: Option, view: ChooseView, currency: str) -> Table:
@@ -38,7 +37,7 @@ def option_prompt(option: Option, view: ChooseView, currency: str) -> Table:
     grid = Table.grid(expand=True, padding=(0, 1))
     grid.add_column(ratio=1)
     grid.add_column(justify="right", no_wrap=True)
-    label = Text(short_label(option, currency))
+    label = Text(without_price(option.label, option.price, currency))
     right = Text()
     if option.price is not None:
         right = Text(money(option.price, currency), style="bold")
@@ -48,6 +47,12 @@ def option_prompt(option: Option, view: ChooseView, currency: str) -> Table:
         label.append(f"\n{option.detail}", style="dim")
     grid.add_row(label, right)
     return grid
+
+
+class FilterInput(Input):
+    """The filter box; its Enter picks the highlighted item, and the footer says so."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Pick")]
 
 
 class ChooseStep(Vertical):
@@ -85,7 +90,7 @@ class ChooseStep(Vertical):
         yield Static(view.title, classes="step-title")
         if view.prompt:
             yield Static(view.prompt, classes="step-prompt")
-        search = Input(placeholder="Type to filter", id="choose-filter")
+        search = FilterInput(placeholder="Type to filter", id="choose-filter")
         search.cursor_blink = getattr(self.app, "INPUT_CURSOR_BLINK", True)
         yield search
         yield OptionList(id="choose-options")

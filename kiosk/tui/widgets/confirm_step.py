@@ -8,34 +8,34 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option as ListOption
 
 from kiosk.flows.views import ConfirmView
+from kiosk.tui.widgets.choose_step import without_price
 from kiosk.tui.widgets.float_balance import money
 
 
 def charges_table(view: ConfirmView) -> Table:
-    """Each charge line, then amount, the tariff on top and the total."""
+    """Each charge line (a period with its multiplier), amount, tariff on top, total."""
     table = Table.grid(expand=True, padding=(0, 1))
     table.add_column(ratio=1)
     table.add_column(justify="right", no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
     for line in view.lines:
-        amount = money(line.amount, view.currency) if line.amount is not None else ""
-        table.add_row(line.label, Text(line.note, style="bold"), amount)
-    table.add_row("Amount", "", Text(money(view.amount, view.currency), style="bold"))
+        label = without_price(line.label, line.amount, view.currency)
+        if line.amount is None:
+            table.add_row(label, Text(line.note, style="bold"))
+        else:
+            table.add_row(f"{label}  {line.note}".rstrip(), money(line.amount, view.currency))
+    table.add_row(Text("Amount", style="bold"), money(view.amount, view.currency))
     if view.tariff:
         table.add_row(
             Text("Tariff: charged on top to the float", style="italic"),
-            "",
             money(view.tariff, view.currency),
         )
-    table.add_row(
-        Text("Total", style="bold"), "", Text(money(view.total, view.currency), style="bold")
-    )
+    table.add_row(Text("Total", style="bold"), Text(money(view.total, view.currency), style="bold"))
     return table
 
 
@@ -57,8 +57,9 @@ class ConfirmStep(Vertical):
 
     DEFAULT_CSS = """
     ConfirmStep {
-        height: auto;
+        height: 1fr;
         .step-title { text-style: bold; color: $primary; }
+        #confirm-details { height: 1fr; }
         #confirm-charges { border-top: solid $panel; border-bottom: solid $panel; }
         #confirm-methods { height: auto; max-height: 5; }
         .step-error { color: $error; text-style: bold; }
@@ -76,9 +77,11 @@ class ConfirmStep(Vertical):
 
     def compose(self) -> ComposeResult:
         view = self.view
-        yield Static(f"{view.title}: {view.product}", classes="step-title")
-        yield Static(facts_table(view), id="confirm-facts")
-        yield Static(charges_table(view), id="confirm-charges")
+        yield Static(view.title, classes="step-title")
+        # The details scroll when they do not fit, so the way to pay always stays in view.
+        with VerticalScroll(id="confirm-details", can_focus=False):
+            yield Static(facts_table(view), id="confirm-facts")
+            yield Static(charges_table(view), id="confirm-charges")
         if view.error:
             yield Static(view.error, classes="step-error")
         if view.methods:
@@ -97,8 +100,7 @@ class ConfirmStep(Vertical):
     def confirm(self) -> None:
         method = ""
         if self.view.methods:
-            methods = self.query_one("#confirm-methods", OptionList)
-            index = methods.highlighted or 0
+            index = self.query_one("#confirm-methods", OptionList).highlighted or 0
             method = self.view.methods[index].value
         self.post_message(self.Confirmed(method))
 

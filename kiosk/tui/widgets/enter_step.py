@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -44,6 +46,12 @@ def hint_for(view: EnterView) -> str:
     return hint
 
 
+class FieldInput(Input):
+    """An Input whose Enter shows in the footer: the one key that moves the sale on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Next")]
+
+
 class EnterStep(Vertical):
     """Enter submits the text as typed. Posts `EnterStep.Entered`."""
 
@@ -71,7 +79,7 @@ class EnterStep(Vertical):
         yield Static(view.title, classes="step-title")
         if view.prompt:
             yield Static(view.prompt, classes="step-prompt")
-        field = Input(
+        field = FieldInput(
             value=view.value,
             placeholder=view.title,
             restrict=RESTRICT.get(view.input),
