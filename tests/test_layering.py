@@ -15,6 +15,15 @@ def test_core_packages_do_not_import_textual() -> None:
     assert out.stdout.strip() == ""
 
 
+def test_the_engine_runs_without_httpx_loaded() -> None:
+    code = (
+        "import sys, kiosk.flows.engine, kiosk.flows.autopilot, kiosk.journal; "
+        "print('httpx' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_engine_does_not_import_httpx_directly() -> None:
     from pathlib import Path
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-
 from kiosk.flows.views import FieldError
 
 _SEPARATORS = re.compile(r"[\s\-().]")
@@ -22,6 +20,8 @@ COUNTRY_NAMES = {"UG": "Ugandan", "KE": "Kenyan"}
 
 def parse_phone(text: str, region: str = "UG", fmt: str = "national") -> str:
     """A phone number of `region` as `0XXXXXXXXX` (national) or `2567XXXXXXXX` (international)."""
+    import phonenumbers  # its metadata is large; load it on the first number typed
+
     raw = _SEPARATORS.sub("", text.strip())
     country = COUNTRY_NAMES.get(region, region)
     if not raw:
