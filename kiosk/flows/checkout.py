@@ -83,7 +83,7 @@ class Checkout:
         self.journal = journal
         self.account_code = account_code
         self.operator = operator
-        self._new_id = new_id
+        self.new_id = new_id
         self._now = now
         self.not_found_grace = not_found_grace
 
@@ -101,7 +101,7 @@ class Checkout:
     ) -> SaleOutcome:
         request = PurchaseRequest(
             account_code=self.account_code,
-            transaction_id=self._new_id(),
+            transaction_id=self.new_id(),
             amount=amount,
             msisdn=msisdn,
             product_code=product_code,

@@ -71,7 +71,7 @@ async def _collect(run: FlowRun, step: StepSpec) -> None:
     values = run.active_values()
     request = CollectionRequest(
         account_code=run.checkout.account_code,
-        transaction_id=new_transaction_id(),
+        transaction_id=run.checkout.new_id(),
         provider_id=values["pay_provider"],
         msisdn=_payer(run),
         amount=_charge(run),
@@ -100,7 +100,7 @@ async def _card_request(run: FlowRun, step: StepSpec) -> None:
     values = run.active_values()
     request = CardPaymentRequest(
         account_code=run.checkout.account_code,
-        transaction_id=new_transaction_id(),
+        transaction_id=run.checkout.new_id(),
         msisdn=values.get("contact_phone") or values.get("msisdn", ""),
         amount=_charge(run),
         application=run.config.application,
@@ -281,7 +281,7 @@ async def _payout(run: FlowRun, step: StepSpec) -> None:
     name = run.facts.get("Registered name", "")
     request = PayoutRequest(
         account_code=run.checkout.account_code,
-        transaction_id=new_transaction_id(),
+        transaction_id=run.checkout.new_id(),
         msisdn=values["pay_msisdn"],
         amount=_charge(run),
         application=run.config.application,

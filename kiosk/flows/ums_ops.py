@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kiosk.api.errors import ApiError, UnknownOutcome
-from kiosk.flows.checkout import SaleOutcome, new_transaction_id
+from kiosk.flows.checkout import SaleOutcome
 from kiosk.flows.registry import OPERATIONS, RETRIES, SOURCES, StepFailed, error_text
 from kiosk.flows.views import ChargeLine, Option, Quote
 from kiosk.journal import Entry, State
@@ -120,7 +120,7 @@ async def _sms_send(run: FlowRun, step: StepSpec) -> None:
     per = sms_units(message)
     batch = _intent(
         run,
-        transaction_id=new_transaction_id(),
+        transaction_id=run.checkout.new_id(),
         kind="sms_batch",
         request={"recipients": recipients, "message": message, "sender_id": run.config.sender_id},
         product_code="UMS.SMS",
@@ -137,7 +137,7 @@ async def _sms_send(run: FlowRun, step: StepSpec) -> None:
         run.progress(f"Sending SMS {index} of {len(recipients)}…")
         row = _intent(
             run,
-            transaction_id=new_transaction_id(),
+            transaction_id=run.checkout.new_id(),
             kind="sms",
             request={"phone": phone, "message": message, "sender_id": run.config.sender_id},
             product_code="UMS.SMS",
@@ -307,7 +307,7 @@ async def _voucher_register(run: FlowRun, step: StepSpec) -> None:
     code = run.active_values().get("voucher_code") or new_voucher_code()
     entry = _intent(
         run,
-        transaction_id=new_transaction_id(),
+        transaction_id=run.checkout.new_id(),
         kind="voucher",
         request={"plan_code": plan.value, "voucher_code": code},
         product_code=plan.value,
