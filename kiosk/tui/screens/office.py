@@ -52,6 +52,9 @@ class OfficeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "reprint", "Reprint"),
         Binding("r", "refresh", "Refresh"),
+        Binding("t", "open('transactions')", "Transactions"),
+        Binding("e", "open('report')", "End of day"),
+        Binding("q", "open('queue')", "Queue"),
         Binding("escape", "leave", "Home"),
     ]
 
@@ -138,6 +141,14 @@ class OfficeScreen(Screen[None]):
         from kiosk.tui.screens.receipt import ReceiptScreen
 
         self.app.push_screen(ReceiptScreen(reprint_view(entry, self.app.services.specs)))
+
+    def action_open(self, name: str) -> None:
+        from kiosk.tui.screens.queue import QueueScreen
+        from kiosk.tui.screens.report import ReportScreen
+        from kiosk.tui.screens.transactions import TransactionsScreen
+
+        screens = {"transactions": TransactionsScreen, "report": ReportScreen, "queue": QueueScreen}
+        self.app.push_screen(screens[name](), lambda _: self.action_refresh())
 
     def action_leave(self) -> None:
         self.dismiss()

@@ -1,0 +1,93 @@
+"""The reconciliation queue: every journal row that is not final, with its age. R settles
+what the server knows; M marks the selected row for manual review with a note."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from kiosk.api.errors import ApiError
+from kiosk.journal import InvalidTransition
+from kiosk.tui.widgets.float_balance import money
+
+
+class QueueScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reconcile", "Settle all"),
+        Binding("m", "mark", "Mark for review"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Not settled yet", classes="section")
+        yield Static("", id="queue-status")
+        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="Review note, then Enter", id="note", disabled=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(
+            "Transaction", "Kind", "State", "Account", "Amount", "Age", "Note"
+        )
+        self.show()
+        self.query_one(DataTable).focus()
+
+    def show(self) -> None:
+        rows = self.app.services.journal.unresolved()  # type: ignore[attr-defined]
+        table = self.query_one(DataTable)
+        table.clear()
+        for entry in rows:
+            minutes = round(entry.age.total_seconds() / 60)
+            table.add_row(
+                entry.transaction_id,
+                entry.kind,
+                entry.state.value,
+                entry.account,
+                money(entry.amount, entry.currency),
+                f"{minutes} min",
+                entry.note,
+                key=entry.transaction_id,
+            )
+        self.query_one("#queue-status", Static).update(
+            f"{len(rows)} row(s) not final. Nothing leaves this list without a recorded outcome."
+        )
+
+    @work(exclusive=True)
+    async def action_reconcile(self) -> None:
+        self.query_one("#queue-status", Static).update("Looking the rows up on the server…")
+        try:
+            settled = await self.app.services.reconcile()  # type: ignore[attr-defined]
+        except ApiError as exc:
+            self.notify(exc.message, severity="error")
+        else:
+            self.notify(f"{sum(s.changed for s in settled)} of {len(settled)} settled")
+        self.show()
+
+    def action_mark(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        note = self.query_one("#note", Input)
+        note.disabled = False
+        note.focus()
+
+    @on(Input.Submitted, "#note")
+    def _note(self, event: Input.Submitted) -> None:
+        table = self.query_one(DataTable)
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        try:
+            self.app.services.journal.mark_review(str(row_key.value), event.value.strip())  # type: ignore[attr-defined]
+        except (KeyError, InvalidTransition) as exc:
+            self.notify(str(exc), severity="error")
+        event.input.value = ""
+        event.input.disabled = True
+        self.show()
+        table.focus()
+
+    def action_leave(self) -> None:
+        self.dismiss()

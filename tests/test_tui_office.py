@@ -1,0 +1,124 @@
+"""Back-office screens against the sandbox with generated transactions: filters checked against
+the sandbox's own filtering, the report against build_report, the queue settles rows."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from kiosk.flows.autopilot import run_unattended
+from kiosk.journal import State
+from kiosk.office.report import build_report
+from kiosk.sandbox.app import Sandbox
+from kiosk.services import Services
+from kiosk.tui.screens.queue import QueueScreen
+from kiosk.tui.screens.report import ReportScreen
+from kiosk.tui.screens.transactions import PAGE_SIZE, TransactionsScreen
+from tests.test_tui_snapshots_sale import make_app, settle
+
+SIZE = (110, 36)
+
+
+async def sales(services: Services, count: int) -> None:
+    product = next(p for p in await services.ugmart.products() if p.code == "MTN")
+    for number in range(count):
+        answers = {"msisdn": "0777044237", "amount": str(500 + 100 * number)}
+        await run_unattended(services.new_sale(product), answers)
+
+
+async def office(pilot: Pilot[Any], key: str) -> Any:
+    await settle(pilot)
+    await pilot.press("b")
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    return pilot.app.screen
+
+
+def column(table: DataTable, name: str) -> list[str]:
+    index = [str(c.label) for c in table.columns.values()].index(name)
+    return [str(table.get_row_at(row)[index]) for row in range(table.row_count)]
+
+
+async def test_transactions_filter_and_pages_match_the_sandbox(
+    services: Services, sandbox: Sandbox
+) -> None:
+    await sales(services, PAGE_SIZE + 5)
+    expected = sandbox.ugmart.list_transactions({"type": "PURCHASE", "limit": "1000"})
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        screen = await office(pilot, "t")
+        assert isinstance(screen, TransactionsScreen)
+        await pilot.press("slash", *"type=PURCHASE", "enter")
+        await settle(pilot)
+        table = screen.query_one(DataTable)
+        first = column(table, "Transaction")
+        assert len(first) == PAGE_SIZE
+        await pilot.press("n")
+        await settle(pilot)
+        second = column(table, "Transaction")
+        assert first + second == [t["transaction_id"] for t in expected["data"]]
+        assert set(column(table, "Type")) == {"PURCHASE"}
+        screen.query_one(Input).value = f"id={first[0]}"
+        await pilot.press("slash", "enter")
+        await settle(pilot)
+        assert column(table, "Transaction") == [first[0]]
+        screen.query_one(Input).value = "colour=blue"
+        await pilot.press("slash", "enter")
+        await settle(pilot)
+        assert "unknown or bad filter" in str(screen.query_one("#tx-status").render())
+
+
+async def test_report_screen_totals_and_csv_export(services: Services) -> None:
+    await sales(services, 3)
+    expected = build_report(services.journal, date.today())
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        screen = await office(pilot, "e")
+        assert isinstance(screen, ReportScreen)
+        assert screen.report is not None and screen.report.sold_total == expected.sold_total == 1800
+        assert screen.report.differences == []
+        await pilot.press("e")
+        await settle(pilot)
+    exported = services.settings.data_dir / f"report-{date.today()}.csv"
+    rows = list(csv.DictReader(exported.open()))
+    assert next(r for r in rows if r["key"] == "sold")["amount"] == "1800"
+
+
+async def test_queue_settles_and_marks_for_review(services: Services, sandbox: Sandbox) -> None:
+    await sales(services, 1)
+    sold = services.journal.entries(limit=1)[0].request["transaction_id"]
+    services.journal.record_intent(
+        transaction_id="LOST1", service="ugmart", kind="purchase", request={}, amount=700
+    )
+    services.journal.record_outcome("LOST1", State.UNKNOWN)
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        screen = await office(pilot, "q")
+        assert isinstance(screen, QueueScreen)
+        table = screen.query_one(DataTable)
+        assert column(table, "Transaction") == ["LOST1"]
+        await pilot.press("m", *"customer called", "enter")
+        await settle(pilot)
+        entry = services.journal.get("LOST1")
+        assert entry is not None and entry.state is State.REVIEW and entry.note == "customer called"
+    assert services.journal.get(sold).state is State.SUCCESS
+
+
+async def test_an_unknown_sale_is_settled_on_start_or_by_r_in_the_queue(
+    services: Services, sandbox: Sandbox
+) -> None:
+    sandbox.faults.push("drop", path="/api/products/purchase")
+    for _ in range(3):
+        sandbox.faults.push("503", path="/api/transactions")
+    await sales(services, 1)
+    unknown = services.journal.unresolved()
+    assert [e.state for e in unknown] == [State.UNKNOWN]
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        screen = await office(pilot, "q")
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.query_one(DataTable).row_count == 0
+    assert services.journal.get(unknown[0].transaction_id).state is State.SUCCESS
+    assert sandbox.ugmart.charges_for(unknown[0].transaction_id) == 1
