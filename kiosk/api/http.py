@@ -56,6 +56,9 @@ class RedactingFilter(logging.Filter):
 
 log = logging.getLogger("kiosk.api")
 log.addFilter(RedactingFilter())
+# Library logging: silent unless the program configures a handler (a TUI must not be written
+# over; the journal already records every unclear answer).
+log.addHandler(logging.NullHandler())
 # stamina logs each scheduled retry; a terminal app must not have them printed over its screen.
 logging.getLogger("stamina").addHandler(logging.NullHandler())
 
