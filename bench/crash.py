@@ -119,7 +119,7 @@ def crash_run(runs: int, seed: int, data_dir: Path, latency: float = 0.15) -> Cr
                 stderr=subprocess.DEVNULL,
                 stdin=subprocess.DEVNULL,
             )
-            time.sleep(rng.uniform(0.4, 1.0) * span)
+            time.sleep(rng.uniform(0.6, 1.05) * span)
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 killed += 1

@@ -119,7 +119,7 @@ STEPS = {
 }
 
 
-@pytest.mark.parametrize("mode", ["counter", "kiosk"])
+@pytest.mark.parametrize("mode", ["counter", "kiosk", "backoffice"])
 @pytest.mark.parametrize("name", list(STEPS))
 def test_step(snap_compare: Any, services: Services, mode: str, name: str) -> None:
     app = make_app(services, mode)

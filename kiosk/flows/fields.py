@@ -62,7 +62,8 @@ def parse_amount(text: str, minimum: int | None = None, maximum: int | None = No
 
 
 def parse_account(text: str) -> str:
-    raw = _SEPARATORS.sub("", text.strip())
+    # Spaces are how numbers are read out; dashes and slashes can be part of a reference.
+    raw = "".join(text.split())
     if not raw:
         raise FieldError("Enter the account number.")
     if not _ACCOUNT.match(raw):
