@@ -140,3 +140,13 @@ async def test_cash_voucher_with_an_entered_code(services: Services, sandbox: Sa
     )
     assert result.outcome == "success"
     assert "GHOT" in registered(sandbox)
+
+
+async def test_sms_recipients_from_a_csv_file(
+    services: Services, sandbox: Sandbox, tmp_path
+) -> None:
+    numbers = tmp_path / "customers.csv"
+    numbers.write_text("phone,name\n0798765432,Achieng\n0712345678,Otieno\n0798765432,again\n")
+    _, result = await sell(services, "UMS.SMS", {"recipients": f"@{numbers}", "message": "Hi"})
+    assert result.outcome == "success"
+    assert sorted(r.phone for r in sandbox.ums.sms.values()) == ["0712345678", "0798765432"]

@@ -122,3 +122,20 @@ async def test_an_unknown_sale_is_settled_on_start_or_by_r_in_the_queue(
         assert screen.query_one(DataTable).row_count == 0
     assert services.journal.get(unknown[0].transaction_id).state is State.SUCCESS
     assert sandbox.ugmart.charges_for(unknown[0].transaction_id) == 1
+
+
+async def test_sms_delivery_report_from_the_journal(services: Services, sandbox: Sandbox) -> None:
+    from tests.test_flows_ums import sell as sell_service
+
+    sandbox.ums.delivery_delay = 0
+    await sell_service(services, "UMS.SMS", {"recipients": "0798765432", "message": "Hi"})
+    notes: list[str] = []
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+        table = pilot.app.screen.query_one("#journal", DataTable)
+        kinds = [services.journal.get(str(k.value)).kind for k in table.rows]
+        table.move_cursor(row=kinds.index("sms"))
+        await pilot.press("d")
+        await settle(pilot)
+    assert any("Delivered" in note for note in notes), notes

@@ -95,8 +95,11 @@ def parse_phone_list(
 ) -> tuple[list[str], list[str]]:
     """Numbers from a pasted list, in order, and the duplicates that were left out.
 
-    Every bad entry is named in one error, so the operator fixes the list once.
+    Every bad entry is named in one error, so the operator fixes the list once. `@FILE` reads
+    the numbers from a CSV file's first column (a header line is skipped).
     """
+    if text.strip().startswith("@"):
+        text = _csv_numbers(text.strip()[1:])
     entries = [part.strip() for part in _LIST_SEPARATORS.split(text) if part.strip()]
     if not entries:
         raise FieldError("Enter at least one phone number.")
@@ -113,3 +116,17 @@ def parse_phone_list(
     if bad:
         raise FieldError(f"Not valid ({len(bad)}): {', '.join(bad)}. Fix or remove them.")
     return numbers, duplicates
+
+
+def _csv_numbers(path: str) -> str:
+    import csv
+    from pathlib import Path
+
+    try:
+        with Path(path).expanduser().open(newline="", encoding="utf-8-sig") as handle:
+            rows = [row for row in csv.reader(handle) if row and row[0].strip()]
+    except OSError as exc:
+        raise FieldError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if rows and not any(ch.isdigit() for ch in rows[0][0]):
+        rows = rows[1:]
+    return ",".join(row[0] for row in rows)

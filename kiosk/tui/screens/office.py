@@ -52,9 +52,10 @@ class OfficeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "reprint", "Reprint"),
         Binding("r", "refresh", "Refresh"),
-        Binding("t", "open('transactions')", "Transactions"),
-        Binding("e", "open('report')", "End of day"),
+        Binding("t", "open('transactions')", "Server"),
+        Binding("e", "open('report')", "Report"),
         Binding("q", "open('queue')", "Queue"),
+        Binding("d", "delivery", "Delivery"),
         Binding("escape", "leave", "Home"),
     ]
 
@@ -77,7 +78,7 @@ class OfficeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#balances", DataTable).add_columns("Account", "Name", "Balance")
         self.query_one("#journal", DataTable).add_columns(
-            "Time", "Transaction", "Product", "Account", "Amount", "State"
+            "Time", "Transaction", "Product", "Account", "Amount", "State", "Operator"
         )
         self.action_refresh()
 
@@ -121,6 +122,7 @@ class OfficeScreen(Screen[None]):
                 entry.account,
                 money(entry.amount, entry.currency),
                 entry.state.value,
+                entry.operator,
                 key=entry.transaction_id,
             )
 
@@ -141,6 +143,31 @@ class OfficeScreen(Screen[None]):
         from kiosk.tui.screens.receipt import ReceiptScreen
 
         self.app.push_screen(ReceiptScreen(reprint_view(entry, self.app.services.specs)))
+
+    def _selected(self) -> Entry | None:
+        table = self.query_one("#journal", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return self.app.services.journal.get(str(row_key.value))
+
+    @work(exclusive=True, group="delivery")
+    async def action_delivery(self) -> None:
+        """The delivery report of the selected SMS, asked of UMS by its request id."""
+        entry = self._selected()
+        request_id = str((entry.response or {}).get("request_id", "")) if entry else ""
+        if entry is None or entry.kind != "sms" or not request_id:
+            self.notify("Select a sent SMS (kind sms) to see its delivery report.")
+            return
+        try:
+            report = await self.app.services.ums.sms_delivery(request_id)
+        except ApiError as exc:
+            self.notify(f"{exc.message} — {exc.hint}", severity="error")
+            return
+        self.notify(
+            f"To {entry.account}: {report.status or 'unknown'} (sent {report.send_time})",
+            title=f"SMS {request_id}",
+        )
 
     def action_open(self, name: str) -> None:
         from kiosk.tui.screens.queue import QueueScreen
