@@ -187,3 +187,21 @@ async def test_a_refund_whose_answer_was_lost_is_never_paid_twice(
     assert again.state is State.REFUNDED
     payouts = [t for t in sandbox.ugmart.transactions if t["type"] == "PAYOUT"]
     assert len(payouts) == 1
+
+
+async def test_ugmart_sms_to_a_customer_shows_the_charge_rate(
+    services: Services, sandbox: Sandbox
+) -> None:
+    before = sandbox.ugmart.wallet(services.account_code)
+    _, result = await service(
+        services, "PAY.SMS", {"to": "0700392138", "text": "Token 4433 2904 5279 0983 7607"}
+    )
+    assert result.outcome == "success", result.message
+    assert dict(result.highlight)["Sms charge rate"] == "30 UGX"
+    assert sandbox.ugmart.wallet(services.account_code) == before - 30
+    sms = next(t for t in sandbox.ugmart.transactions if t["type"] == "SMS")
+    assert sms["msisdn"] == "256700392138"
+    run = services.new_sale(next(p for p in services.service_products() if p.code == "PAY.SMS"))
+    with pytest.raises(NotConfirmed) as pending:
+        await run_unattended(run, {"to": "0700392138", "text": "again"}, confirm=False)
+    assert pending.value.view.amount == 30

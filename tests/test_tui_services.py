@@ -162,3 +162,73 @@ async def test_payout_needs_the_operator_pin_in_kiosk_mode(services: Services) -
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(pilot.app.screen, SaleScreen)
+
+
+@pytest.mark.parametrize(("payer", "word"), [("0700000001", "funds"), ("0700000002", "cancel")])
+async def test_collection_failed_or_cancelled_on_screen(
+    services: Services, sandbox: Sandbox, payer: str, word: str
+) -> None:
+    async with make_app(services, "counter").run_test(size=SIZE) as pilot:
+        await service(pilot, "PAY.COLLECT")
+        await answer(pilot, "airtel", payer, "20000", "", "")
+        result = step(pilot)
+        assert isinstance(result, ResultStep) and result.view.outcome == "failed"
+        assert word in result.view.message.lower()
+
+
+@pytest.mark.parametrize("callback", [True, False], ids=["callback", "callback-lost"])
+async def test_card_payment_shows_a_qr_and_completes(
+    services: Services, sandbox: Sandbox, callback: bool
+) -> None:
+    import asyncio
+
+    from kiosk.webhook import apply_card
+
+    qr_seen = asyncio.Event()
+
+    async def customer_pays() -> None:
+        await qr_seen.wait()
+        row = next(e for e in services.journal.entries(kinds=["card"]) if e.response)
+        if callback:
+            apply_card(
+                services.journal, {"status": "SUCCESS", "data[transaction_id]": row.transaction_id}
+            )
+        sandbox.ugmart.settle_card(row.transaction_id, "SUCCESS")
+
+    async with make_app(services, "counter").run_test(size=SIZE) as pilot:
+        await service(pilot, "PAY.CARD", payment_timeout=5)
+        await answer(pilot, "25000", "0777044237", "")
+        payer = asyncio.create_task(customer_pays())
+        await pilot.press("enter")
+        screen = pilot.app.screen
+        assert isinstance(screen, SaleScreen)
+        shown: list[str] = []
+        for _ in range(300):
+            shown = [qr.data for qr in screen.query(QrCode)]
+            if shown:
+                break
+            await pilot.pause(0.01)
+        assert len(shown) == 1 and "/visa-payment/" in shown[0], shown
+        qr_seen.set()
+        await asyncio.wait_for(payer, 5)
+        await settle(pilot)
+        result = step(pilot)
+        assert isinstance(result, ResultStep) and result.view.outcome == "success"
+
+
+async def test_refund_paid_from_the_queue(services: Services, sandbox: Sandbox) -> None:
+    from tests.test_flows_payments import momo, sell
+
+    sandbox.ugmart.set_balance(services.account_code, "UGX", 0)
+    run, _ = await sell(services, momo("0701345672"))
+    owed = run.payment.entry.transaction_id
+    sandbox.ugmart.set_balance(services.account_code, "UGX", 100_000)
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+    assert services.journal.get(owed).state is State.REFUNDED
+    payouts = [t for t in sandbox.ugmart.transactions if t["type"] == "PAYOUT"]
+    assert [(p["msisdn"], p["amount"]) for p in payouts] == [("256701345672", 1000)]

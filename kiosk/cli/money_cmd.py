@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     card.add_argument("--amount", required=True)
     card.add_argument("--contact", required=True, help="phone for the confirmation SMS")
     card.add_argument("--description", default="Payment")
+    card.add_argument("--wait", type=float, default=180.0, help="seconds to wait for the payer")
     card.set_defaults(func=lambda a: run_command(a, _card))
 
     refunds = subparsers.add_parser("refunds", help="payments owed back to customers")
@@ -93,7 +94,7 @@ async def _payout(services: Services, args: argparse.Namespace) -> int:
 
 
 async def _card(services: Services, args: argparse.Namespace) -> int:
-    run = service_run(services, "PAY.CARD")
+    run = service_run(services, "PAY.CARD", payment_timeout=args.wait)
     shown: set[str] = set()
 
     def show(progress: Any) -> None:

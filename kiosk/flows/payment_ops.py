@@ -12,10 +12,15 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kiosk.api.errors import ApiError, NotFound, UnknownOutcome
-from kiosk.api.ugmart_models import CardPaymentRequest, CollectionRequest, PayoutRequest
+from kiosk.api.ugmart_models import (
+    CardPaymentRequest,
+    CollectionRequest,
+    PayoutRequest,
+    SmsRequest,
+)
 from kiosk.flows.checkout import SaleOutcome, new_transaction_id
 from kiosk.flows.registry import OPERATIONS, RETRIES, SOURCES, StepFailed, error_text
-from kiosk.flows.views import Option
+from kiosk.flows.views import ChargeLine, Option, Quote
 from kiosk.journal import Entry, Journal, State
 
 if TYPE_CHECKING:
@@ -305,6 +310,64 @@ async def _payout(run: FlowRun, step: StepSpec) -> None:
     run.outcome = SaleOutcome(row)
 
 
+# Ugmart does not publish its SMS rate before a send; the last answer's rate is the best quote.
+_SMS_RATE_NOTE = "charged at the account's SMS rate (shown after sending)"
+
+
+async def _ugmart_sms_quote(run: FlowRun, step: StepSpec) -> None:
+    values = run.active_values()
+    last = run.checkout.journal.entries(kinds=["ugmart_sms"], states=[State.SUCCESS], limit=1)
+    rate = round(last[0].tariff_charge or 0) if last else 0
+    note = f"{rate} UGX at the last send" if rate else _SMS_RATE_NOTE
+    run.quote = Quote(
+        account=values["to"],
+        lines=(ChargeLine("1 SMS", rate or None, note),),
+        amount=rate,
+        currency="UGX",
+        facts=(("To", values["to"]), ("Message", values["text"])),
+    )
+
+
+async def _ugmart_sms(run: FlowRun, step: StepSpec) -> None:
+    values = run.active_values()
+    request = SmsRequest(
+        account_code=run.checkout.account_code,
+        transaction_id=run.checkout.new_id(),
+        to=values["to"],
+        text=values["text"],
+    )
+    entry = run.checkout.journal.record_intent(
+        transaction_id=request.transaction_id,
+        service="ugmart",
+        kind="ugmart_sms",
+        request=request.model_dump(),
+        product_code="PAY.SMS",
+        product_name="SMS",
+        product_type="SMS",
+        account=request.to,
+        operator=run.checkout.operator,
+    )
+    run.progress("Sending the SMS…")
+    try:
+        result = await run.ops.send_sms(request)
+    except ApiError as exc:
+        run.outcome = _settle_call(run, entry, exc)
+        return
+    first = result.messages[0] if result.messages else None
+    details = {
+        "sms_charge_rate": f"{result.sms_charge_rate or 0:g} UGX",
+        "message_id": first.message_id if first else "",
+    }
+    row = run.checkout.journal.record_outcome(
+        entry.transaction_id,
+        State.SUCCESS if result.status.upper() == "SUCCESS" else State.INCOMPLETE,
+        message=f"Sent to {request.to}" + (f": {first.status.description}" if first else ""),
+        response={**result.model_dump(mode="json", by_alias=True), "details": details},
+        tariff_charge=result.sms_charge_rate,
+    )
+    run.outcome = SaleOutcome(row)
+
+
 async def _retry_payment(run: FlowRun) -> None:
     assert run.outcome is not None
     entry = await settle_payment(run.ops, run.checkout.journal, run.outcome.entry)
@@ -318,6 +381,8 @@ OPERATIONS.update(
     payment_wait=_payment_wait,
     refund_check=_refund_check,
     validate_recipient=_validate_recipient,
+    ugmart_sms_quote=_ugmart_sms_quote,
+    ugmart_sms=_ugmart_sms,
     float_check=_float_check,
     payout=_payout,
 )

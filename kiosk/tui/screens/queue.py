@@ -12,7 +12,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from kiosk.api.errors import ApiError
-from kiosk.journal import InvalidTransition
+from kiosk.flows.payment_ops import refund
+from kiosk.journal import Entry, InvalidTransition, State
 from kiosk.tui.widgets.float_balance import money
 
 
@@ -20,6 +21,7 @@ class QueueScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reconcile", "Settle all"),
         Binding("m", "mark", "Mark for review"),
+        Binding("f", "refund", "Pay refund"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -66,6 +68,33 @@ class QueueScreen(Screen[None]):
             self.notify(exc.message, severity="error")
         else:
             self.notify(f"{sum(s.changed for s in settled)} of {len(settled)} settled")
+        self.show()
+
+    def action_refund(self) -> None:
+        """Pay back the selected payment owed a refund; in kiosk mode only after the PIN."""
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        entry = self.app.services.journal.get(str(row_key.value))  # type: ignore[attr-defined]
+        if entry is None or entry.state is not State.AWAIT_REFUND:
+            self.notify("Select a payment in await_refund to pay its refund.")
+            return
+        self.app.as_operator("Paying a refund", lambda: self.pay_refund(entry))  # type: ignore[attr-defined]
+
+    @work(exclusive=True)
+    async def pay_refund(self, entry: Entry) -> None:
+        services = self.app.services  # type: ignore[attr-defined]
+        try:
+            provider = str(entry.request.get("provider_id", ""))
+            name = (await services.ugmart.validate_account(provider, entry.account)).customer_name
+            after = await refund(
+                services.ugmart, services.journal, services.account_code, entry, name or ""
+            )
+        except (ApiError, ValueError) as exc:
+            self.notify(str(getattr(exc, "message", exc)), severity="error")
+            return
+        self.notify(f"{entry.transaction_id}: {after.state.value} — {after.message}")
         self.show()
 
     def action_mark(self) -> None:
