@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, SecretStr, ValidationError
 
-import kiosk.api
+from kiosk.api import catalog_models, ugmart_models
 from kiosk.api.ugmart_models import (
     WIRE,
     AccountBalance,
@@ -35,7 +35,9 @@ IDS = [f"{i:02d}-{e['endpoint']}-{e['kind']}" for i, e in enumerate(EXAMPLES)]
 
 def parse(item: dict[str, Any]) -> tuple[BaseModel, Any]:
     """The example as the client reads it, and the wire data its dump must contain."""
-    model: Any = getattr(kiosk.api, item["model"])
+    model: Any = getattr(ugmart_models, item["model"], None) or getattr(
+        catalog_models, item["model"]
+    )
     body = item["body"]
     shape = item["shape"]
     if shape == "list":
@@ -147,7 +149,7 @@ def test_purchase_result_reads_numeric_ids_and_details() -> None:
         for e in EXAMPLES
         if e["model"] == "PurchaseResult" and e["body"]["data"]["description"] == "UMEME Yaka"
     )
-    result = kiosk.api.PurchaseResult.model_validate(result_fields(umeme))
+    result = catalog_models.PurchaseResult.model_validate(result_fields(umeme))
     assert result.status == "SUCCESS" and result.provider_transaction_id == "5038199359"
     assert result.details["token"] == "4433 2904 5279 0983 7607"
 
