@@ -242,10 +242,3 @@ def service_flows(specs: tuple[FlowSpec, ...] | None = None) -> list[tuple[FlowS
         for spec in specs or builtin_specs()
         if spec.menu and spec.match.codes
     ]
-
-
-def spec_by_id(flow_id: str, specs: tuple[FlowSpec, ...] | None = None) -> FlowSpec:
-    for spec in specs or builtin_specs():
-        if spec.id == flow_id:
-            return spec
-    raise SpecError(f"no flow named {flow_id!r}")

@@ -75,17 +75,6 @@ class ConfirmView:
     methods: tuple[Option, ...] = ()
 
 
-@dataclass(frozen=True)
-class WaitView:
-    """A long wait the user watches (STK push, collection): polled until final."""
-
-    step_id: str
-    title: str
-    message: str
-    seconds_left: float | None = None
-    cancellable: bool = False
-
-
 Outcome = Literal["success", "failed", "unknown", "pending"]
 
 
@@ -104,7 +93,7 @@ class ResultView:
     currency: str = "UGX"
 
 
-StepView = ChooseView | EnterView | ConfirmView | WaitView | ResultView
+StepView = ChooseView | EnterView | ConfirmView | ResultView
 
 
 @dataclass

@@ -30,7 +30,6 @@ from kiosk.flows.views import (
     Progress,
     ResultView,
     StepView,
-    WaitView,
 )
 from kiosk.tui.messages import SaleFinished
 from kiosk.tui.widgets.choose_step import ChooseStep
@@ -73,8 +72,6 @@ def step_widget(view: StepView, currency: str, draft: str | None = None) -> Widg
             return EnterStep(view if draft is None else replace(view, value=draft))
         case ConfirmView():
             return ConfirmStep(view)
-        case WaitView():
-            return ProgressStep.for_wait(view)
         case ResultView():
             return ResultStep(view)
 

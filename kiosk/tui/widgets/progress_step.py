@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import LoadingIndicator, Static
 
-from kiosk.flows.views import Progress, WaitView
+from kiosk.flows.views import Progress
 
 
 def progress_text(progress: Progress) -> str:
@@ -32,10 +32,6 @@ class ProgressStep(Vertical):
         super().__init__(id=id, classes="step")
         self.progress = progress or Progress("Working…")
         self._qr_data: str | None = None
-
-    @classmethod
-    def for_wait(cls, view: WaitView) -> ProgressStep:
-        return cls(Progress(view.message, view.seconds_left))
 
     def compose(self) -> ComposeResult:
         yield LoadingIndicator()
