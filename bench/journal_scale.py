@@ -1,5 +1,7 @@
-"""Journal at scale: a million rows, and how long the back office's queries take, each as a
-ratio to a plain SQLite query of the same page in the same run (machines here are noisy).
+"""Journal at scale: a million rows, and how long the back office's queries and the first render
+of its journal screen take, each as a ratio to a plain SQLite query of the same page in the same
+run (machines here are noisy). The screen is also timed over a 1,000-row journal: the ratio of
+the two shows whether the screen slows as the journal grows.
 
     .venv/bin/python bench/journal_scale.py --rows 1000000
 """
@@ -7,6 +9,8 @@ ratio to a plain SQLite query of the same page in the same run (machines here ar
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 import json
 import random
 import sqlite3
@@ -19,6 +23,11 @@ from pathlib import Path
 
 from kiosk.journal import Journal, State
 from kiosk.office.report import build_report
+from kiosk.sandbox.app import Sandbox
+from kiosk.services import build_services
+from kiosk.settings import Settings
+from kiosk.tui.app import create_app
+from kiosk.tui.screens.office import JOURNAL_PAGE, OfficeScreen
 
 KINDS = [
     ("purchase", "MTN", "AIRTIME"),
@@ -131,6 +140,47 @@ def measure(path: Path) -> list[tuple[str, float, float]]:
     return results
 
 
+async def _screen_renders(path: Path, repeat: int) -> list[float]:
+    data_dir = path.parent / f"{path.stem}-data"
+    settings = Settings(data_dir=data_dir)
+    services = build_services(settings, sandbox=Sandbox())
+    services.journal.close()
+    services = dataclasses.replace(services, journal=Journal(path))
+    runs = []
+    try:
+        app = create_app(settings, services)
+        async with app.run_test(headless=True, size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            for _ in range(repeat):
+                start = time.perf_counter()
+                screen = OfficeScreen()
+                await app.push_screen(screen)
+                await pilot.pause()
+                runs.append(time.perf_counter() - start)
+                assert screen.query_one("#journal").row_count == JOURNAL_PAGE  # type: ignore[attr-defined]
+                await app.workers.wait_for_complete()
+                app.pop_screen()
+                await pilot.pause()
+    finally:
+        await services.aclose()
+    return runs
+
+
+def screen_render(path: Path, repeat: int = 5) -> float:
+    """Median time from opening the back office to its journal's first page on screen."""
+    return statistics.median(asyncio.run(_screen_renders(path, repeat)))
+
+
+def plain_page(path: Path, repeat: int = 7) -> float:
+    with sqlite3.connect(path) as raw:
+        return timed(
+            lambda: raw.execute(
+                "SELECT * FROM entries ORDER BY id DESC LIMIT ?", (JOURNAL_PAGE,)
+            ).fetchall(),
+            repeat,
+        )
+
+
 def plans(path: Path) -> dict[str, str]:
     """SQLite's plan for the hot queries: they must use an index, not scan the table."""
     with sqlite3.connect(path) as db:
@@ -159,6 +209,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'query':<30}{'journal':>10}{'plain':>10}{'ratio':>8}")
         for name, ours, plain in measure(path):
             print(f"{name:<30}{ours * 1000:>8.2f}ms{plain * 1000:>8.2f}ms{ours / plain:>7.1f}×")
+        small = Path(tmp) / "small.sqlite3"
+        generate(small, 1000)
+        big_render, small_render = screen_render(path), screen_render(small)
+        plain = plain_page(path)
+        print(
+            f"{'office screen, first page':<30}{big_render * 1000:>8.1f}ms{plain * 1000:>8.2f}ms"
+            f"{big_render / plain:>7.0f}×  ({JOURNAL_PAGE} rows drawn)"
+        )
+        print(
+            f"{'  same screen, 1,000 rows':<30}{small_render * 1000:>8.1f}ms"
+            f"{'':>10}{big_render / small_render:>7.2f}×  (ratio {args.rows:,} / 1,000 rows)"
+        )
         for name, plan in plans(path).items():
             print(f"plan {name:<12} {plan}")
     return 0

@@ -6,7 +6,7 @@ tests inject an in-process sandbox instead of any network.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -97,8 +97,8 @@ class Services:
             ("ums", "stk"): stk,
         }
 
-    async def reconcile(self) -> list[Settled]:
-        return await reconcile(self.journal, self.resolvers())
+    async def reconcile(self, only: Collection[str] | None = None) -> list[Settled]:
+        return await reconcile(self.journal, self.resolvers(), only=only)
 
     async def aclose(self) -> None:
         await self.ugmart.aclose()

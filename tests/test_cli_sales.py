@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 
-def kiosk(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def kiosk(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env |= {f"KIOSK_{name.upper()}": value for name, value in settings.items()}
     env["KIOSK_DATA_DIR"] = str(tmp_path / "data")
     env["KIOSK_CONFIG_DIR"] = str(tmp_path / "config")
     return subprocess.run(
@@ -91,3 +92,24 @@ def test_catalog_lists_products(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     codes = {p["code"] for p in json.loads(done.stdout)}
     assert {"MTN", "UMEME", "GOtv", "DSTV.Primary"} <= codes
+
+
+def test_reconcile_named_ids_settles_only_those(tmp_path: Path) -> None:
+    from kiosk.journal import Journal
+    from kiosk.settings import Settings
+
+    path = Settings(data_dir=tmp_path / "data").journal_path
+    path.parent.mkdir(parents=True)
+    with Journal(path) as journal:
+        for transaction_id in ("NEVERSENT1", "NEVERSENT2"):
+            journal.record_intent(
+                transaction_id=transaction_id, service="ugmart", kind="purchase", request={}
+            )
+    done = kiosk(tmp_path, "reconcile", "NEVERSENT1", "NOPE", "--json", reconcile_grace="0")
+    assert done.returncode == 1, done.stderr
+    rows = {row["transaction_id"]: row for row in json.loads(done.stdout)}
+    assert set(rows) == {"NEVERSENT1", "NOPE"}
+    assert rows["NOPE"]["error"]
+    with Journal(path) as journal:
+        states = {e.transaction_id: e.state.value for e in journal.entries()}
+    assert states == {"NEVERSENT1": "failed", "NEVERSENT2": "pending"}

@@ -19,3 +19,11 @@ def test_hot_queries_never_scan_the_table(tmp_path: Path) -> None:
     with Journal(path) as journal:
         assert journal.count() == 3000
         assert len(journal.entries(limit=50)) == 50
+
+
+def test_the_render_bench_draws_the_journal_page(tmp_path: Path) -> None:
+    """The bench asserts the office screen drew a full first page before it stops the clock."""
+    scale = bench("journal_scale")
+    path = tmp_path / "journal.sqlite3"
+    scale.generate(path, 300)
+    assert scale.screen_render(path, repeat=1) > 0

@@ -8,13 +8,14 @@ from datetime import date
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Checkbox, DataTable, Input
 
 from kiosk.flows.autopilot import run_unattended
 from kiosk.journal import State
 from kiosk.office.report import build_report
 from kiosk.sandbox.app import Sandbox
 from kiosk.services import Services
+from kiosk.tui.screens.office import JOURNAL_PAGE
 from kiosk.tui.screens.queue import QueueScreen
 from kiosk.tui.screens.report import ReportScreen
 from kiosk.tui.screens.transactions import PAGE_SIZE, TransactionsScreen
@@ -124,6 +125,31 @@ async def test_an_unknown_sale_is_settled_on_start_or_by_r_in_the_queue(
     assert sandbox.ugmart.charges_for(unknown[0].transaction_id) == 1
 
 
+async def test_s_settles_only_the_selected_row(services: Services, sandbox: Sandbox) -> None:
+    for _ in range(2):
+        sandbox.faults.push("drop", path="/api/products/purchase")
+        for _ in range(3):
+            sandbox.faults.push("503", path="/api/transactions")
+        await sales(services, 1)
+    first, second = (e.transaction_id for e in services.journal.unresolved())
+    services.journal.mark_review(second, "customer is checking their phone")
+    for _ in range(3):  # the look-up on start gets no answer, so the row is still in the queue
+        sandbox.faults.push("503", path="/api/transactions")
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        screen = await office(pilot, "q")
+        table = screen.query_one(DataTable)
+        assert column(table, "Transaction") == [first, second]
+        await pilot.press("down", "s")
+        await settle(pilot)
+        assert column(table, "Transaction") == [first, second]
+        await pilot.press("up", "s")
+        await settle(pilot)
+        assert column(table, "Transaction") == [second]
+    assert services.journal.get(first).state is State.SUCCESS
+    assert services.journal.get(second).state is State.REVIEW
+    assert sandbox.ugmart.charges_for(first) == sandbox.ugmart.charges_for(second) == 1
+
+
 async def test_sms_delivery_report_from_the_journal(services: Services, sandbox: Sandbox) -> None:
     from tests.test_flows_ums import sell as sell_service
 
@@ -139,3 +165,52 @@ async def test_sms_delivery_report_from_the_journal(services: Services, sandbox:
         await pilot.press("d")
         await settle(pilot)
     assert any("Delivered" in note for note in notes), notes
+
+
+async def test_journal_pages_in_as_the_cursor_reaches_the_end(services: Services) -> None:
+    for n in range(JOURNAL_PAGE + 30):
+        services.journal.record_intent(
+            transaction_id=f"OLD{n:04d}", service="ugmart", kind="purchase", request={}
+        )
+        services.journal.record_outcome(f"OLD{n:04d}", State.FAILED, message="refused")
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#journal", DataTable)
+        assert table.row_count == JOURNAL_PAGE
+        assert column(table, "Transaction")[0] == f"OLD{JOURNAL_PAGE + 29:04d}"
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert column(table, "Transaction") == [
+            f"OLD{n:04d}" for n in reversed(range(JOURNAL_PAGE + 30))
+        ]
+
+
+async def test_export_from_the_office_masks_unless_asked(services: Services) -> None:
+    await sales(services, 2)
+    today = date.today().isoformat()
+    exports = services.settings.data_dir / "exports"
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        dialog.query_one("#export-to", Input).value = "2020-01-01"
+        dialog.query_one("#export-from", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "before it starts" in str(dialog.query_one("#export-error").render())
+        dialog.query_one("#export-to", Input).value = today
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        pilot.app.screen.query_one(Checkbox).value = True
+        await pilot.click("#export-go")
+        await settle(pilot)
+    masked = list(csv.DictReader((exports / f"journal-{today}-to-{today}.csv").open()))
+    full = list(csv.DictReader((exports / f"journal-{today}-to-{today}-full.csv").open()))
+    journal = services.journal.entries()
+    assert [row["transaction_id"] for row in full] == [e.transaction_id for e in journal]
+    assert [row["account"] for row in full] == ["0777044237", "0777044237"]
+    assert [row["account"] for row in masked] == ["••••••4237", "••••••4237"]
+    assert [row["amount"] for row in masked] == [str(e.amount) for e in journal]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from kiosk.api.errors import ApiError
 from kiosk.journal import InvalidTransition
-from kiosk.office.export import export_csv
-from kiosk.office.report import bar, build_report, day_bounds
+from kiosk.office.export import ExportRequest
+from kiosk.office.report import bar, build_report
 from kiosk.office.server import server_day
 from kiosk.services import build_services
 from kiosk.settings import Settings
@@ -28,8 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.set_defaults(func=lambda a: asyncio.run(_report(a)))
 
     export = subparsers.add_parser("export", help="journal rows of a date range to CSV")
-    export.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
-    export.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    export.add_argument("--from", dest="start", metavar="YYYY-MM-DD", required=True)
+    export.add_argument("--to", dest="end", metavar="YYYY-MM-DD", required=True)
     export.add_argument("--csv", type=Path, metavar="FILE", required=True)
     export.add_argument("--full", action="store_true", help="do not mask phone/meter numbers")
     export.set_defaults(func=_export)
@@ -87,11 +87,13 @@ async def _report(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    settings = Settings()
-    services = build_services(settings)
-    since, _ = day_bounds(args.start)
-    _, until = day_bounds(args.end)
-    count = export_csv(services.journal, since, until, args.csv, full=args.full)
+    try:
+        request = ExportRequest.parse(args.start, args.end, full=args.full)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    services = build_services(Settings())
+    count = request.write(services.journal, args.csv)
     asyncio.run(services.aclose())
     print(f"{count} row(s) written to {args.csv}")
     return 0

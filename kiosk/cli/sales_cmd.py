@@ -55,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     journal.set_defaults(func=lambda args: run_command(args, _journal))
 
     rec = subparsers.add_parser("reconcile", help="settle every row whose outcome is not known")
+    rec.add_argument("ids", nargs="*", help="settle only these transaction ids")
     rec.add_argument("--json", action="store_true")
     rec.set_defaults(func=lambda args: run_command(args, _reconcile))
 
@@ -207,21 +208,21 @@ def _entry_json(entry: Any) -> dict[str, Any]:
 
 
 async def _reconcile(services: Services, args: argparse.Namespace) -> int:
-    settled = await services.reconcile()
+    settled = await services.reconcile(only=set(args.ids) if args.ids else None)
+    missing = sorted(set(args.ids) - {s.before.transaction_id for s in settled})
+    why = "not in the journal, or already final"
     if args.json:
-        print(
-            json.dumps(
-                [
-                    {**_entry_json(s.after), "was": s.before.state.value, "error": s.error}
-                    for s in settled
-                ]
-            )
-        )
+        rows = [
+            {**_entry_json(s.after), "was": s.before.state.value, "error": s.error} for s in settled
+        ]
+        print(json.dumps(rows + [{"transaction_id": t, "error": why} for t in missing]))
     else:
         for s in settled:
             note = f" ({s.error})" if s.error else ""
             print(
                 f"{s.after.transaction_id}: {s.before.state.value} -> {s.after.state.value}{note}"
             )
+        for transaction_id in missing:
+            print(f"{transaction_id}: {why}", file=sys.stderr)
         print(f"{len(settled)} row(s) checked, {sum(s.changed for s in settled)} settled")
-    return 0 if all(s.after.final for s in settled) else 1
+    return 0 if not missing and all(s.after.final for s in settled) else 1

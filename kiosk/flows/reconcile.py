@@ -6,7 +6,7 @@ resolver; a row no resolver knows is left as it is and reported, never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 
 from kiosk.api.errors import ApiError
@@ -34,10 +34,21 @@ def purchase_resolver(checkout: Checkout) -> Resolver:
     return resolve
 
 
-async def reconcile(journal: Journal, resolvers: dict[tuple[str, str], Resolver]) -> list[Settled]:
+async def reconcile(
+    journal: Journal,
+    resolvers: dict[tuple[str, str], Resolver],
+    *,
+    only: Collection[str] | None = None,
+) -> list[Settled]:
+    """Look every unsettled row up (or just the ids in `only`). Rows marked for review or owed a
+    refund wait for a person, so they are reported, never looked up and overwritten."""
     settled: list[Settled] = []
     for entry in journal.unresolved():
+        if only is not None and entry.transaction_id not in only:
+            continue
         if entry.state in (State.REVIEW, State.AWAIT_REFUND):
+            if only is not None:
+                settled.append(Settled(entry, entry, f"{entry.state.value}: settled by hand"))
             continue
         resolver = resolvers.get((entry.service, entry.kind))
         if resolver is None:

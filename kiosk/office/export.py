@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
 from kiosk.journal import Entry, Journal
+from kiosk.office.report import day_bounds
 
 COLUMNS = (
     "created_at",
@@ -83,3 +85,33 @@ def export_csv(
 ) -> int:
     with path.open("w", newline="", encoding="utf-8") as out:
         return write_csv(journal, since, until, out, full=full)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Local calendar days `start` to `end`, both included."""
+
+    start: date
+    end: date
+    full: bool = False
+
+    @classmethod
+    def parse(cls, start: str, end: str, *, full: bool = False) -> ExportRequest:
+        """From the dates an operator typed; ValueError says what to fix."""
+        try:
+            first = date.fromisoformat(start.strip())
+            last = date.fromisoformat(end.strip() or start.strip())
+        except ValueError:
+            raise ValueError("Write the dates as YYYY-MM-DD.") from None
+        if last < first:
+            raise ValueError(f"The range ends ({last}) before it starts ({first}).")
+        return cls(first, last, full)
+
+    @property
+    def filename(self) -> str:
+        return f"journal-{self.start}-to-{self.end}{'-full' if self.full else ''}.csv"
+
+    def write(self, journal: Journal, path: Path) -> int:
+        since, _ = day_bounds(self.start)
+        _, until = day_bounds(self.end)
+        return export_csv(journal, since, until, path, full=self.full)

@@ -1,8 +1,10 @@
-"""Back-office landing: every account's wallets, and the local journal with reprint."""
+"""Back-office landing: every account's wallets, and the local journal (paged as the cursor
+reaches its end) with reprint, SMS delivery and export."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 from textual import on, work
@@ -20,10 +22,11 @@ from kiosk.flows.receipt import receipt_view
 from kiosk.flows.spec import FlowSpec, service_flows, spec_for
 from kiosk.flows.views import ResultView
 from kiosk.journal import Entry
+from kiosk.office.export import ExportRequest
 from kiosk.tui.widgets.float_balance import money
 from kiosk.tui.widgets.header import KioskHeader
 
-JOURNAL_ROWS = 200
+JOURNAL_PAGE = 100
 
 
 def reprint_view(entry: Entry, specs: tuple[FlowSpec, ...]) -> ResultView:
@@ -56,8 +59,14 @@ class OfficeScreen(Screen[None]):
         Binding("e", "open('report')", "Report"),
         Binding("q", "open('queue')", "Queue"),
         Binding("d", "delivery", "Delivery"),
+        Binding("x", "export", "Export"),
         Binding("escape", "leave", "Home"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._oldest_id: int | None = None
+        self._more = False
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -112,9 +121,19 @@ class OfficeScreen(Screen[None]):
         )
 
     def show_journal(self) -> None:
+        self.query_one("#journal", DataTable).clear()
+        self._oldest_id = None
+        self._more = True
+        self._journal_page()
+
+    def _journal_page(self) -> None:
+        """The next page of older rows: a million-row journal costs one indexed page per load."""
         table = self.query_one("#journal", DataTable)
-        table.clear()
-        for entry in self.app.services.journal.entries(limit=JOURNAL_ROWS):
+        page = self.app.services.journal.entries(limit=JOURNAL_PAGE, before_id=self._oldest_id)
+        self._more = len(page) == JOURNAL_PAGE
+        if page:
+            self._oldest_id = page[-1].id
+        for entry in page:
             table.add_row(
                 entry.created_at.astimezone().strftime("%m-%d %H:%M"),
                 entry.transaction_id,
@@ -125,6 +144,11 @@ class OfficeScreen(Screen[None]):
                 entry.operator,
                 key=entry.transaction_id,
             )
+
+    @on(DataTable.RowHighlighted, "#journal")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if self._more and event.cursor_row >= event.data_table.row_count - 1:
+            self._journal_page()
 
     @on(DataTable.RowSelected, "#journal")
     def _on_row(self, event: DataTable.RowSelected) -> None:
@@ -167,6 +191,33 @@ class OfficeScreen(Screen[None]):
         self.notify(
             f"To {entry.account}: {report.status or 'unknown'} (sent {report.send_time})",
             title=f"SMS {request_id}",
+        )
+
+    def action_export(self) -> None:
+        from kiosk.tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(date.today()), self._export)
+
+    def _export(self, request: ExportRequest | None) -> None:
+        if request is not None:
+            self.write_export(request)
+
+    @work(thread=True, exclusive=True, group="export")
+    def write_export(self, request: ExportRequest) -> None:
+        """In a thread: a month of a busy counter's journal is a few seconds of writing."""
+        folder = self.app.services.settings.data_dir / "exports"
+        path = folder / request.filename
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            count = request.write(self.app.services.journal, path)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, f"Could not write {path}: {exc.strerror}", severity="error"
+            )
+            return
+        masked = "full numbers" if request.full else "numbers masked"
+        self.app.call_from_thread(
+            self.notify, f"{count} row(s), {masked}, written to {path}", title="Export"
         )
 
     def action_open(self, name: str) -> None:

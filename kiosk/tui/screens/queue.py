@@ -1,5 +1,6 @@
-"""The reconciliation queue: every journal row that is not final, with its age. R settles
-what the server knows; M marks the selected row for manual review with a note."""
+"""The reconciliation queue: every journal row that is not final, with its age. S looks the
+selected row up on the server, R all of them; M marks the selected row for manual review with a
+note; F pays the refund a failed paid-first sale owes."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from kiosk.tui.widgets.float_balance import money
 
 class QueueScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "settle_selected", "Settle selected"),
         Binding("r", "reconcile", "Settle all"),
         Binding("m", "mark", "Mark for review"),
         Binding("f", "refund", "Pay refund"),
@@ -59,24 +61,47 @@ class QueueScreen(Screen[None]):
             f"{len(rows)} row(s) not final. Nothing leaves this list without a recorded outcome."
         )
 
+    def _selected_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value)
+
+    def action_reconcile(self) -> None:
+        self.settle(None)
+
+    def action_settle_selected(self) -> None:
+        selected = self._selected_id()
+        if selected is not None:
+            self.settle(selected)
+
     @work(exclusive=True)
-    async def action_reconcile(self) -> None:
+    async def settle(self, only: str | None) -> None:
+        """Look the rows up on the server; a row the server cannot answer for stays listed."""
         self.query_one("#queue-status", Static).update("Looking the rows up on the server…")
         try:
-            settled = await self.app.services.reconcile()  # type: ignore[attr-defined]
+            settled = await self.app.services.reconcile(  # type: ignore[attr-defined]
+                only=None if only is None else {only}
+            )
         except ApiError as exc:
             self.notify(exc.message, severity="error")
+            self.show()
+            return
+        if only is not None and settled:
+            row = settled[0]
+            outcome = row.error or row.after.message or "no answer yet"
+            self.notify(f"{only}: {row.after.state.value} — {outcome}")
         else:
             self.notify(f"{sum(s.changed for s in settled)} of {len(settled)} settled")
         self.show()
 
     def action_refund(self) -> None:
         """Pay back the selected payment owed a refund; in kiosk mode only after the PIN."""
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
+        selected = self._selected_id()
+        if selected is None:
             return
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        entry = self.app.services.journal.get(str(row_key.value))  # type: ignore[attr-defined]
+        entry = self.app.services.journal.get(selected)  # type: ignore[attr-defined]
         if entry is None or entry.state is not State.AWAIT_REFUND:
             self.notify("Select a payment in await_refund to pay its refund.")
             return
@@ -98,8 +123,7 @@ class QueueScreen(Screen[None]):
         self.show()
 
     def action_mark(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
+        if self._selected_id() is None:
             return
         note = self.query_one("#note", Input)
         note.disabled = False
@@ -108,9 +132,10 @@ class QueueScreen(Screen[None]):
     @on(Input.Submitted, "#note")
     def _note(self, event: Input.Submitted) -> None:
         table = self.query_one(DataTable)
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        selected = self._selected_id()
         try:
-            self.app.services.journal.mark_review(str(row_key.value), event.value.strip())  # type: ignore[attr-defined]
+            if selected is not None:
+                self.app.services.journal.mark_review(selected, event.value.strip())  # type: ignore[attr-defined]
         except (KeyError, InvalidTransition) as exc:
             self.notify(str(exc), severity="error")
         event.input.value = ""
