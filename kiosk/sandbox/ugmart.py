@@ -98,6 +98,8 @@ class Committed:
 @dataclass
 class UgmartSandbox:
     catalog: Catalog = field(default_factory=Catalog.documents)
+    email: str = EMAIL
+    password: str = PASSWORD
     token_ttl: float = 1800.0
     collection_delay: float = 5.0
     clock: Callable[[], float] = time.time
@@ -132,7 +134,7 @@ class UgmartSandbox:
     def login(self, body: dict[str, Any]) -> dict[str, Any]:
         if not body.get("email") or not body.get("password"):
             raise Refused(400, "Please provide a value for the 'email' and 'password' parameters")
-        if body.get("email") != EMAIL or body.get("password") != PASSWORD:
+        if body.get("email") != self.email or body.get("password") != self.password:
             raise Refused(
                 401, "Bad credentials, please verify that your email/password are correct"
             )
@@ -140,12 +142,12 @@ class UgmartSandbox:
         token = ".".join(
             (
                 _b64({"alg": "RS256", "typ": "JWS"}),
-                _b64({"exp": int(now + self.token_ttl), "username": EMAIL, "iat": str(int(now))}),
+                _b64({"exp": int(now + self.token_ttl), "username": self.email, "iat": str(int(now))}),
                 secrets.token_urlsafe(64),
             )
         )
         self._tokens[token] = now + self.token_ttl
-        return {"token": token, "expires_in": int(self.token_ttl), "email": EMAIL}
+        return {"token": token, "expires_in": int(self.token_ttl), "email": self.email}
 
     def check_token(self, authorization: str | None) -> None:
         scheme, _, token = (authorization or "").partition(" ")
