@@ -3,6 +3,10 @@ with a random injected fault, then a reconcile; counts duplicate charges, lost s
 
     .venv/bin/python bench/faults.py --sales 1000
 
+Faults: 500/502/503, 401 (expired token), drop (after the server committed), timeout (an answer
+later than the client waits), bad_body (truncated, not JSON), hangup (closed before anything was
+done) and refuse (a real ECONNREFUSED: see `RefusedConnections`).
+
 Targets: 0 duplicates (the sandbox ledger charged a transaction id twice, or charged one the
 journal calls failed), 0 lost (a journal row not final after reconcile, or a charge the journal
 does not know), 0 crashes (an exception escaped the engine).
@@ -28,13 +32,13 @@ from kiosk.flows.registry import StepFailed
 from kiosk.journal import State
 from kiosk.sandbox.app import Sandbox
 from kiosk.sandbox.examples import EXAMPLE_SALES
-from kiosk.sandbox.faults import Faults
+from kiosk.sandbox.faults import Faults, RefusedConnections
 from kiosk.sandbox.server import ServedSandbox
 from kiosk.sandbox.ugmart import UgmartSandbox
 from kiosk.services import build_services
 from kiosk.settings import Settings
 
-FAULTS = ("none", "500", "502", "503", "401", "drop", "timeout", "bad_body", "refuse")
+FAULTS = ("none", "500", "502", "503", "401", "drop", "timeout", "bad_body", "hangup", "refuse")
 PATHS = ("/api/products/purchase", "/api/products/validate", "/api/transactions")
 CLIENT_TIMEOUT = 0.5
 
@@ -48,6 +52,7 @@ class Report:
     lost: int = 0
     crashes: int = 0
     faults: collections.Counter[str] = field(default_factory=collections.Counter)
+    hit: collections.Counter[str] = field(default_factory=collections.Counter)
     states_before: collections.Counter[str] = field(default_factory=collections.Counter)
     seconds: float = 0.0
 
@@ -56,7 +61,8 @@ class Report:
             f"sales attempted   {self.sales}",
             f"sold              {self.succeeded}",
             f"refused (clean)   {self.refused}",
-            f"faults injected   {dict(sorted(self.faults.items()))}",
+            f"faults queued     {dict(sorted(self.faults.items()))}",
+            f"faults hit        {dict(sorted(self.hit.items()))}",
             f"before reconcile  {dict(sorted(self.states_before.items()))}",
             f"duplicate charges {self.duplicates}",
             f"lost sales        {self.lost}",
@@ -80,7 +86,7 @@ async def fault_run(sales: int, seed: int, data_dir: Path) -> Report:
             http_timeout=CLIENT_TIMEOUT,
             reconcile_grace=0,
         )
-        services = build_services(settings)
+        services = build_services(settings, transport=RefusedConnections(faults))
         try:
             for number in range(sales):
                 example = EXAMPLE_SALES[number % len(EXAMPLE_SALES)]
@@ -103,6 +109,7 @@ async def fault_run(sales: int, seed: int, data_dir: Path) -> Report:
                 if result.outcome == "success":
                     report.succeeded += 1
             faults.clear()
+            report.hit.update(kind for kind, _ in faults.injected)
             for entry in services.journal.entries(limit=sales * 2):
                 report.states_before[entry.state.value] += 1
             await services.reconcile()

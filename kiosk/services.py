@@ -25,6 +25,8 @@ from kiosk.journal import Entry, Journal
 from kiosk.settings import Settings
 
 if TYPE_CHECKING:
+    import httpx
+
     from kiosk.sandbox.app import Sandbox
 
 
@@ -106,11 +108,20 @@ class Services:
         self.journal.close()
 
 
-def build_services(settings: Settings, *, sandbox: Sandbox | None = None) -> Services:
-    """Clients for the configured accounts, or for an in-process sandbox when none is set."""
+def build_services(
+    settings: Settings,
+    *,
+    sandbox: Sandbox | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Services:
+    """Clients for the configured accounts, or for an in-process sandbox when none is set.
+
+    `transport` goes between the clients and the configured URLs (the fault bench puts real
+    refused connections there); an in-process sandbox brings its own.
+    """
     email, password, account = settings.ugmart_credentials()
     api_key, ums_email, _, _ = settings.ums_credentials()
-    ugmart_url, ums_url, transport = settings.ugmart_url, settings.ums_url, None
+    ugmart_url, ums_url = settings.ugmart_url, settings.ums_url
     if settings.sandbox and sandbox is None and _is_default(settings):
         from kiosk.sandbox.app import Sandbox
 

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from kiosk.sandbox.app import Sandbox
+from kiosk.sandbox.faults import RefusedConnections
 from kiosk.sandbox.server import ServedSandbox
 
 ACCOUNT = "15B0D8D8BE"
@@ -107,11 +108,37 @@ def test_a_drop_really_closes_the_socket_mid_answer(
     assert eventually(lambda: sandbox.ugmart.charges_for("SRV-DROP-2") == 1)
 
 
-def test_refuse_closes_before_anything_is_done(sandbox: Sandbox, api: httpx.Client) -> None:
-    sandbox.faults.push("refuse", path=PURCHASE)
+def test_hangup_closes_before_anything_is_done(sandbox: Sandbox, api: httpx.Client) -> None:
+    sandbox.faults.push("hangup", path=PURCHASE)
     with pytest.raises(httpx.TransportError):
-        api.post("/products/purchase", json=airtime("SRV-REFUSE"))
-    assert sandbox.ugmart.charges_for("SRV-REFUSE") == 0
+        api.post("/products/purchase", json=airtime("SRV-HANGUP"))
+    assert sandbox.ugmart.charges_for("SRV-HANGUP") == 0
+
+
+async def test_refuse_is_a_real_refused_connection(
+    sandbox: Sandbox, served: ServedSandbox, api: httpx.Client
+) -> None:
+    token = api.headers["Authorization"]
+    sandbox.faults.push("refuse", path=PURCHASE)
+    transport = RefusedConnections(sandbox.faults)
+    async with httpx.AsyncClient(
+        transport=transport, base_url=served.ugmart_url, headers={"Authorization": token}
+    ) as client:
+        with pytest.raises(httpx.ConnectError) as refused:
+            await client.post("/products/purchase", json=airtime("SRV-REFUSE"))
+        again = await client.post("/products/purchase", json=airtime("SRV-REFUSE"))
+    assert any(isinstance(e, ConnectionRefusedError) for e in causes(refused.value))
+    assert again.status_code == 200
+    assert sandbox.ugmart.charges_for("SRV-REFUSE") == 1
+    assert sandbox.faults.injected[-1] == ("refuse", PURCHASE)
+
+
+def causes(exc: BaseException | None) -> list[BaseException]:
+    chain = []
+    while exc is not None:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return chain
 
 
 def test_a_slow_answer_times_the_client_out_after_the_commit(

@@ -1058,6 +1058,15 @@ async def test_refuse_commits_nothing(api: httpx.AsyncClient, box: Sandbox) -> N
     assert box.ugmart.charges_for("R-1") == 0
 
 
+async def test_hangup_commits_nothing_but_looks_like_a_lost_answer(
+    api: httpx.AsyncClient, box: Sandbox
+) -> None:
+    box.faults.push("hangup", path=PURCHASE)
+    with pytest.raises(httpx.RemoteProtocolError):
+        await api.post("/products/purchase", json=purchase_body("H-1"))
+    assert box.ugmart.charges_for("H-1") == 0
+
+
 async def test_latency_still_answers(api: httpx.AsyncClient, box: Sandbox) -> None:
     box.faults.push("latency", path="/api/products", seconds=0.01)
     assert (await api.get("/products")).status_code == 200

@@ -7,7 +7,11 @@ Kinds:
 - drop: do the request (a purchase is committed), then drop the connection unanswered
 - timeout: do the request, then answer later than the client waits
 - bad_body: do the request, then answer 200 with a truncated, non-JSON body
-- refuse: drop the connection before doing anything (nothing committed)
+- hangup: close the connection before doing anything (nothing committed)
+- refuse: the connection is refused (ECONNREFUSED), so nothing reaches the server. A running
+  server cannot refuse a connection it has accepted: against the served sandbox the kiosk's
+  client is given `RefusedConnections`, which sends the picked request to a loopback port
+  nothing listens on, and the kernel refuses it. Served without it, `refuse` is a hangup.
 
 Tests queue one-shot faults for a path (`faults.push("drop", path="/api/products/purchase")`);
 the served sandbox draws them at random from a spec like `drop=0.1,500=0.05,latency=0.2`
@@ -21,7 +25,8 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Awaitable, Callable, MutableMapping
+import socket
+from collections.abc import Awaitable, Callable, Collection, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +38,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-KINDS = ("latency", "500", "502", "503", "401", "drop", "timeout", "bad_body", "refuse")
-BEFORE = {"500", "502", "503", "401", "refuse"}
+KINDS = ("latency", "500", "502", "503", "401", "drop", "timeout", "bad_body", "hangup", "refuse")
+BEFORE = {"500", "502", "503", "401", "hangup", "refuse"}
 
 _BAD_GATEWAY = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 
@@ -94,16 +99,20 @@ class Faults:
     def pending(self) -> list[Fault]:
         return list(self._queue)
 
-    def draw(self, path: str) -> Fault | None:
+    def draw(self, path: str, kinds: Collection[str] = KINDS) -> Fault | None:
+        """The fault for a request to `path`: the first queued one for it, else a random one.
+        With `kinds`, a queued fault of another kind is left for whoever handles that kind."""
         for index, fault in enumerate(self._queue):
             if fault.path in path:
+                if fault.kind not in kinds:
+                    return None
                 del self._queue[index]
                 self.injected.append((fault.kind, path))
                 return fault
         if self.paths and not any(p in path for p in self.paths):
             return None
         for kind, rate in self.rates.items():
-            if self._random.random() < rate:
+            if kind in kinds and self._random.random() < rate:
                 self.injected.append((kind, path))
                 return Fault(kind, path)
         return None
@@ -149,9 +158,11 @@ class FaultInjector:
         await self._after(fault, answer, send)
 
     async def _before(self, kind: str, send: Send) -> None:
-        if kind == "refuse":
+        if kind == "refuse" and self.faults.in_process:
+            raise httpx.ConnectError("Connection refused (sandbox fault)")
+        if kind in ("hangup", "refuse"):
             if self.faults.in_process:
-                raise httpx.ConnectError("Connection refused (sandbox fault)")
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
             await _hang_up(send)
         elif kind == "401":
             await _respond(send, 401, {"code": 401, "message": "Expired JWT. Please renew it"})
@@ -179,6 +190,37 @@ class FaultInjector:
             return
         body = b"".join(m.get("body", b"") for m in answer if m["type"] == "http.response.body")
         await _respond(send, 200, body[: max(1, len(body) // 2)], "application/json")
+
+
+class RefusedConnections(httpx.AsyncBaseTransport):
+    """The client side of `refuse` against the served sandbox: a request the fault picks goes
+    to a loopback port that is bound but not listening, so the kernel answers the connect with
+    a reset (ECONNREFUSED) and httpx raises the ConnectError of a server that is down."""
+
+    def __init__(self, faults: Faults, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self.faults = faults
+        self.inner = inner or httpx.AsyncHTTPTransport()
+        self._refused = httpx.AsyncHTTPTransport()
+        # Held bound (never listening) so no other program can take the port meanwhile.
+        self._closed_port = socket.socket()
+        self._closed_port.bind(("127.0.0.1", 0))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.faults.draw(request.url.path, kinds={"refuse"}) is None:
+            return await self.inner.handle_async_request(request)
+        port = self._closed_port.getsockname()[1]
+        refused = httpx.Request(
+            request.method,
+            request.url.copy_with(host="127.0.0.1", port=port),
+            headers=request.headers,
+            stream=request.stream,
+        )
+        return await self._refused.handle_async_request(refused)
+
+    async def aclose(self) -> None:
+        self._closed_port.close()
+        await self._refused.aclose()
+        await self.inner.aclose()
 
 
 async def _hang_up(send: Send) -> None:

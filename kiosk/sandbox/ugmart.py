@@ -142,7 +142,9 @@ class UgmartSandbox:
         token = ".".join(
             (
                 _b64({"alg": "RS256", "typ": "JWS"}),
-                _b64({"exp": int(now + self.token_ttl), "username": self.email, "iat": str(int(now))}),
+                _b64(
+                    {"exp": int(now + self.token_ttl), "username": self.email, "iat": str(int(now))}
+                ),
                 secrets.token_urlsafe(64),
             )
         )
