@@ -17,7 +17,6 @@ import logging
 from typing import Any, TypeVar
 
 import httpx
-import phonenumbers
 import stamina
 from pydantic import BaseModel, SecretStr, ValidationError
 
@@ -67,6 +66,8 @@ def kenyan_mobile(phone: str, *, international: bool) -> str:
     Only the shape is checked (country, length, 7/1 prefix): whether the line is real is the
     service's call, and phonenumbers' metadata lags the operators.
     """
+    import phonenumbers  # its metadata is large; loaded on the first number, not at start-up
+
     raw = "".join(ch for ch in phone if not ch.isspace() and ch not in "-()")
     if raw.startswith("254"):
         raw = "+" + raw
