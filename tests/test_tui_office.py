@@ -63,10 +63,18 @@ async def test_transactions_filter_and_pages_match_the_sandbox(
         second = column(table, "Transaction")
         assert first + second == [t["transaction_id"] for t in expected["data"]]
         assert set(column(table, "Type")) == {"PURCHASE"}
+        # Beside the server's status, the journal's: "—" for what this counter did not sell.
+        journal = [services.journal.get(t) for t in second]
+        assert column(table, "Journal") == [e.state.value if e else "—" for e in journal]
+        assert {e.state.value for e in journal if e} == {"success"}
         screen.query_one(Input).value = f"id={first[0]}"
         await pilot.press("slash", "enter")
         await settle(pilot)
         assert column(table, "Transaction") == [first[0]]
+        screen.query_one(Input).value = "type=COLLECTION"
+        await pilot.press("slash", "enter")
+        await settle(pilot)
+        assert set(column(table, "Journal")) == {"—"}, "the seeded collections are not ours"
         screen.query_one(Input).value = "colour=blue"
         await pilot.press("slash", "enter")
         await settle(pilot)
@@ -86,6 +94,35 @@ async def test_report_screen_totals_and_csv_export(services: Services) -> None:
     exported = services.settings.data_dir / f"report-{date.today()}.csv"
     rows = list(csv.DictReader(exported.open()))
     assert next(r for r in rows if r["key"] == "sold")["amount"] == "1800"
+
+
+async def test_report_for_one_counter(services: Services) -> None:
+    await sales(services, 2)
+    services.journal.record_intent(
+        transaction_id="OTHER1",
+        service="ugmart",
+        kind="purchase",
+        request={},
+        product_code="MTN",
+        product_type="AIRTIME",
+        amount=999,
+        operator="counter 2/back",
+    )
+    services.journal.record_outcome("OTHER1", State.SUCCESS)
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        screen = await office(pilot, "e")
+        assert screen.report.sold_total == 500 + 600 + 999
+        screen.query_one("#operator", Input).value = "counter 2/back"
+        screen.query_one("#operator", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.report.operator == "counter 2/back"
+        assert screen.report.sold_total == 999
+        await pilot.press("e")
+        await settle(pilot)
+    exported = services.settings.data_dir / f"report-{date.today()}-counter_2_back.csv"
+    rows = list(csv.DictReader(exported.open()))
+    assert next(r for r in rows if r["key"] == "sold")["amount"] == "999"
 
 
 async def test_queue_settles_and_marks_for_review(services: Services, sandbox: Sandbox) -> None:

@@ -1,8 +1,10 @@
-"""End-of-day report on screen: totals with a bar per line, unsettled rows, and differences with
-the server's transactions. E exports the CSV into the data folder."""
+"""End-of-day report on screen, for a day and optionally one counter (operator): totals with a
+bar per line, unsettled rows, and differences with the server's transactions. E exports the CSV
+into the data folder."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
@@ -10,6 +12,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -27,18 +30,21 @@ class ReportReady(Message):
 class ReportScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export", "Export CSV"),
-        Binding("slash", "edit_date", "Date"),
+        Binding("slash", "edit_date", "Date / counter"),
         Binding("escape", "leave", "Back"),
     ]
 
     def __init__(self, day: date | None = None) -> None:
         super().__init__()
         self.day = day or date.today()
+        self.operator: str | None = None
         self.report: DayReport | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("End of day", classes="section")
-        yield Input(self.day.isoformat(), placeholder="YYYY-MM-DD", id="day")
+        with Horizontal(id="report-query"):
+            yield Input(self.day.isoformat(), placeholder="YYYY-MM-DD", id="day")
+            yield Input(placeholder="counter (operator); empty: all", id="operator")
         yield Static("", id="report-status")
         yield DataTable(id="report", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -54,14 +60,16 @@ class ReportScreen(Screen[None]):
     def action_leave(self) -> None:
         self.dismiss()
 
-    @on(Input.Submitted, "#day")
-    def _day(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def _query(self) -> None:
         try:
-            self.day = date.fromisoformat(event.value.strip())
+            self.day = date.fromisoformat(self.query_one("#day", Input).value.strip())
         except ValueError:
             self.query_one("#report-status", Static).update("Write the date as YYYY-MM-DD.")
             return
+        self.operator = self.query_one("#operator", Input).value.strip() or None
         self.build()
+        self.query_one(DataTable).focus()
 
     @work(exclusive=True)
     async def build(self) -> None:
@@ -71,7 +79,8 @@ class ReportScreen(Screen[None]):
             server = await server_day(services.ugmart, services.account_code, self.day)
         except ApiError:
             server = None
-        self.post_message(ReportReady(build_report(services.journal, self.day, server=server)))
+        report = build_report(services.journal, self.day, operator=self.operator, server=server)
+        self.post_message(ReportReady(report))
 
     def on_report_ready(self, message: ReportReady) -> None:
         report = self.report = message.report
@@ -105,8 +114,10 @@ class ReportScreen(Screen[None]):
                 diff.note,
             )
         checked = "matched with the server" if report.server_checked else "server NOT checked"
+        counter = f" · {report.operator}" if report.operator else ""
         self.query_one("#report-status", Static).update(
-            f"{report.day}: sold {report.sold_total:,} UGX, tariff {report.tariff_total:,.0f}, "
+            f"{report.day}{counter}: sold {report.sold_total:,} UGX, "
+            f"tariff {report.tariff_total:,.0f}, "
             f"refunds {report.refunds_total:,} · {len(report.differences)} difference(s), "
             f"{checked}"
         )
@@ -115,6 +126,10 @@ class ReportScreen(Screen[None]):
         if self.report is None:
             return
         folder = self.app.services.settings.data_dir  # type: ignore[attr-defined]
-        path = folder / f"report-{self.report.day}.csv"
+        # An operator name is free text: keep the file name to safe characters.
+        counter = (
+            re.sub(r"[^\w.-]", "_", f"-{self.report.operator}") if self.report.operator else ""
+        )
+        path = folder / f"report-{self.report.day}{counter}.csv"
         path.write_text(self.report.to_csv(), encoding="utf-8")
         self.notify(f"Saved {path}", title="Export")

@@ -1,4 +1,6 @@
-"""The server's transactions: every documented filter, page by page, and a look-up by id.
+"""The server's transactions: every documented filter, page by page, and a look-up by id. Each
+row shows, beside the server's status, what this counter's journal recorded for it (— when the
+journal does not know it: another counter's, or a sale the journal lost).
 
 Filters are typed as the API names them, `status=COMPLETE minDate=2026-11-01 msisdn=2567…`;
 `id=…` looks one transaction up. N / P page, / edits the filter, Escape goes back.
@@ -77,7 +79,15 @@ class TransactionsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(
-            "Date", "Transaction", "Type", "Provider", "Number", "Amount", "Charge", "Status"
+            "Date",
+            "Transaction",
+            "Type",
+            "Provider",
+            "Number",
+            "Amount",
+            "Charge",
+            "Status",
+            "Journal",
         )
         self.load()
         self.query_one(DataTable).focus()
@@ -135,7 +145,9 @@ class TransactionsScreen(Screen[None]):
         self.total = message.total
         table = self.query_one(DataTable)
         table.clear()
+        journal = self.app.services.journal  # type: ignore[attr-defined]
         for row in message.rows:
+            ours = journal.get(row.transaction_id)
             table.add_row(
                 (row.transaction_date or "")[:16].replace("T", " "),
                 row.transaction_id,
@@ -145,6 +157,7 @@ class TransactionsScreen(Screen[None]):
                 money(row.amount, row.currency),
                 f"{row.charge:,.0f}",
                 row.status,
+                ours.state.value if ours else "—",
                 key=row.transaction_id,
             )
         pages = max(1, -(-message.total // PAGE_SIZE))
