@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, OptionList, TabbedContent
 from kiosk.api.catalog_models import Product
 from kiosk.cli.app_cmd import EX_CONFIG, run_app
 from kiosk.cli.office_cmd import write_pin_hash
+from kiosk.flows.receipt import reprint_view
 from kiosk.flows.spec import builtin_specs
 from kiosk.journal import State
 from kiosk.sandbox.app import Sandbox
@@ -26,7 +27,7 @@ from kiosk.tui.app import KioskApp, create_app
 from kiosk.tui.messages import SaleFinished
 from kiosk.tui.pin import PinGuard, Verdict, hash_pin, verify_pin
 from kiosk.tui.screens.home import HomeScreen, group_products, matches
-from kiosk.tui.screens.office import OfficeScreen, reprint_view
+from kiosk.tui.screens.office import OfficeScreen
 from kiosk.tui.screens.pin import PinScreen
 from kiosk.tui.screens.receipt import ReceiptScreen
 from kiosk.tui.screens.sale import SaleScreen

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.api.catalog_models import Product
 from kiosk.flows.checkout import SaleOutcome
-from kiosk.flows.spec import FlowSpec, ReceiptSpec
+from kiosk.flows.spec import FlowSpec, ReceiptSpec, service_flows, spec_for
 from kiosk.flows.views import ResultView
 from kiosk.journal import Entry, State
 
@@ -97,3 +98,15 @@ def result_view(step_id: str, spec: FlowSpec, outcome: SaleOutcome) -> ResultVie
     if outcome.error is not None and outcome.state is not State.UNKNOWN:
         message = f"{outcome.error.message} — {outcome.error.hint}"
     return receipt_view(step_id, spec.title, outcome.entry, spec.receipt, message)
+
+
+def reprint_view(entry: Entry, specs: tuple[FlowSpec, ...]) -> ResultView:
+    """The receipt of a journal row, laid out by the flow that sold it."""
+    by_code = {product.code: spec for spec, product in service_flows(specs)}
+    product = Product(
+        name=entry.product_name or entry.product_code,
+        code=entry.product_code,
+        type=entry.product_type or "OTHERS",
+    )
+    spec = by_code.get(entry.product_code) or spec_for(product, specs)
+    return receipt_view("reprint", spec.title, entry, spec.receipt)

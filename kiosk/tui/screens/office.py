@@ -15,30 +15,15 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from kiosk.api.catalog_models import Product
 from kiosk.api.errors import ApiError
 from kiosk.api.ugmart_models import AccountBalance
-from kiosk.flows.receipt import receipt_view
-from kiosk.flows.spec import FlowSpec, service_flows, spec_for
-from kiosk.flows.views import ResultView
+from kiosk.flows.receipt import reprint_view
 from kiosk.journal import Entry
 from kiosk.office.export import ExportRequest
 from kiosk.tui.widgets.float_balance import money
 from kiosk.tui.widgets.header import KioskHeader
 
 JOURNAL_PAGE = 100
-
-
-def reprint_view(entry: Entry, specs: tuple[FlowSpec, ...]) -> ResultView:
-    """The receipt of a journal row, laid out by the flow that sold it."""
-    by_code = {product.code: spec for spec, product in service_flows(specs)}
-    product = Product(
-        name=entry.product_name or entry.product_code,
-        code=entry.product_code,
-        type=entry.product_type or "OTHERS",
-    )
-    spec = by_code.get(entry.product_code) or spec_for(product, specs)
-    return receipt_view("reprint", spec.title, entry, spec.receipt)
 
 
 @dataclass
