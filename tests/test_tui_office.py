@@ -7,6 +7,7 @@ import csv
 from datetime import date
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input
 
@@ -15,6 +16,7 @@ from kiosk.journal import State
 from kiosk.office.report import build_report
 from kiosk.sandbox.app import Sandbox
 from kiosk.services import Services
+from kiosk.tui.screens import queue
 from kiosk.tui.screens.office import JOURNAL_PAGE
 from kiosk.tui.screens.queue import QueueScreen
 from kiosk.tui.screens.report import ReportScreen
@@ -251,3 +253,19 @@ async def test_export_from_the_office_masks_unless_asked(services: Services) -> 
     assert [row["account"] for row in full] == ["0777044237", "0777044237"]
     assert [row["account"] for row in masked] == ["••••••4237", "••••••4237"]
     assert [row["amount"] for row in masked] == [str(e.amount) for e in journal]
+
+
+async def test_a_long_queue_shows_the_oldest_and_says_how_many(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queue, "QUEUE_ROWS", 3)
+    for n in range(5):
+        services.journal.record_intent(
+            transaction_id=f"OPEN{n}", service="ugmart", kind="purchase", request={}
+        )
+        services.journal.record_outcome(f"OPEN{n}", State.UNKNOWN)
+    async with make_app(services, "backoffice").run_test(size=SIZE) as pilot:
+        screen = await office(pilot, "q")
+        assert column(screen.query_one(DataTable), "Transaction") == ["OPEN0", "OPEN1", "OPEN2"]
+        status = str(screen.query_one("#queue-status").render())
+        assert "5 row(s) not final, the oldest 3 shown" in status

@@ -318,13 +318,15 @@ class Journal:
             ).fetchone()
         return Entry.from_row(row) if row else None
 
-    def unresolved(self) -> list[Entry]:
+    def unresolved(self, limit: int = -1) -> list[Entry]:
+        """Rows not final, oldest first; `limit` caps how many (-1: all)."""
         # IN over the open states (not NOT IN over the final ones) so the state index is used.
         open_states = [state.value for state in State if state not in FINAL_STATES]
         marks = ",".join("?" * len(open_states))
         with self._lock:
             rows = self._db.execute(
-                f"SELECT * FROM entries WHERE state IN ({marks}) ORDER BY id", open_states
+                f"SELECT * FROM entries WHERE state IN ({marks}) ORDER BY id LIMIT ?",
+                [*open_states, limit],
             ).fetchall()
         return [Entry.from_row(row) for row in rows]
 

@@ -14,8 +14,12 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from kiosk.api.errors import ApiError
 from kiosk.flows.payment_ops import refund
-from kiosk.journal import Entry, InvalidTransition, State
+from kiosk.journal import FINAL_STATES, Entry, InvalidTransition, State
 from kiosk.tui.widgets.float_balance import money
+
+# A screenful is a few dozen rows; the cap keeps a journal with thousands unsettled responsive.
+QUEUE_ROWS = 500
+OPEN_STATES = [state for state in State if state not in FINAL_STATES]
 
 
 class QueueScreen(Screen[None]):
@@ -42,7 +46,8 @@ class QueueScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def show(self) -> None:
-        rows = self.app.services.journal.unresolved()  # type: ignore[attr-defined]
+        journal = self.app.services.journal  # type: ignore[attr-defined]
+        rows = journal.unresolved(limit=QUEUE_ROWS)
         table = self.query_one(DataTable)
         table.clear()
         for entry in rows:
@@ -57,8 +62,12 @@ class QueueScreen(Screen[None]):
                 entry.note,
                 key=entry.transaction_id,
             )
+        total = len(rows) if len(rows) < QUEUE_ROWS else journal.count(states=OPEN_STATES)
+        shown = f"{total:,} row(s) not final"
+        if total > len(rows):
+            shown += f", the oldest {len(rows)} shown"
         self.query_one("#queue-status", Static).update(
-            f"{len(rows)} row(s) not final. Nothing leaves this list without a recorded outcome."
+            f"{shown}. Nothing leaves this list without a recorded outcome."
         )
 
     def _selected_id(self) -> str | None:
