@@ -28,6 +28,7 @@ from kiosk.services import build_services
 from kiosk.settings import Settings
 from kiosk.tui.app import create_app
 from kiosk.tui.screens.office import JOURNAL_PAGE, OfficeScreen
+from kiosk.tui.screens.queue import QUEUE_ROWS
 
 KINDS = [
     ("purchase", "MTN", "AIRTIME"),
@@ -106,7 +107,9 @@ def measure(path: Path) -> list[tuple[str, float, float]]:
         (start, end),
     ).fetchall()
     plain_queue = lambda: raw.execute(  # noqa: E731
-        "SELECT * FROM entries WHERE state IN ('unknown', 'pending', 'incomplete') ORDER BY id"
+        "SELECT * FROM entries WHERE state IN ('unknown', 'pending', 'incomplete') "
+        "ORDER BY id LIMIT ?",
+        (QUEUE_ROWS,),
     ).fetchall()
     plain_deep = lambda: raw.execute(  # noqa: E731
         "SELECT * FROM entries WHERE id < ? ORDER BY id DESC LIMIT 50", (middle_id,)
@@ -125,8 +128,8 @@ def measure(path: Path) -> list[tuple[str, float, float]]:
             timed(plain_page),
         ),
         (
-            "reconciliation queue",
-            timed(lambda: journal.unresolved(), repeat=3),
+            f"queue ({QUEUE_ROWS} oldest open)",
+            timed(lambda: journal.unresolved(limit=QUEUE_ROWS), repeat=3),
             timed(plain_queue, repeat=3),
         ),
         (
