@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.sandbox.ums import UmsSandbox, ums_app
+from kiosk.sandbox.ums import UmsSandbox
+from kiosk.sandbox.ums_routes import ums_app
 
 AUTH = {"api_key": "VE5MTlkzRk06MTlwNjlkZWM=", "email": "example@gmail.com"}
 ACCOUNT = "UMPAY123456789"

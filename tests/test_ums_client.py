@@ -25,7 +25,8 @@ from kiosk.api.errors import (
     Unprocessable,
 )
 from kiosk.api.ums import UmsClient, kenyan_mobile
-from kiosk.sandbox.ums import UmsSandbox, ums_app
+from kiosk.sandbox.ums import UmsSandbox
+from kiosk.sandbox.ums_routes import ums_app
 
 KEY = "VE5MTlkzRk06MTlwNjlkZWM="
 EMAIL = "example@gmail.com"

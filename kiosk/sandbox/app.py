@@ -11,8 +11,10 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 
 from kiosk.sandbox.faults import FaultInjector, Faults
-from kiosk.sandbox.ugmart import Committed, UgmartSandbox, ugmart_app
-from kiosk.sandbox.ums import UmsSandbox, ums_app
+from kiosk.sandbox.ugmart import Committed, UgmartSandbox
+from kiosk.sandbox.ugmart_routes import ugmart_app
+from kiosk.sandbox.ums import UmsSandbox
+from kiosk.sandbox.ums_routes import ums_app
 
 # In-process base URLs: requests never leave the process (see Sandbox.transport).
 UGMART_BASE = "http://127.0.0.1/api"

@@ -34,11 +34,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from kiosk.api.ums_models import sms_units
 from kiosk.settings import (
     SANDBOX_UMS_ACCOUNT_ID,
@@ -415,48 +410,3 @@ def _amount(value: Any) -> int:
     if not number.is_integer() or not 1 <= number <= STK_MAX_AMOUNT:
         raise Refused(400, f"The amount must be a whole number of KES from 1 to {STK_MAX_AMOUNT}")
     return int(number)
-
-
-# -- HTTP ------------------------------------------------------------------------------------
-
-Handler = Callable[[dict[str, Any]], dict[str, Any]]
-
-
-def ums_app(state: UmsSandbox) -> Starlette:
-    def endpoint(handler: Handler, *, code_key: str) -> Callable[[Request], Any]:
-        """Errors come in the shape of the endpoint's own answer: `success`+`massage` for the
-        SMS and push endpoints, `ResultCode`+`message` for the others."""
-        message_key = "massage" if code_key == "success" else "message"
-
-        async def run(request: Request) -> Response:
-            try:
-                try:
-                    body = await request.json()
-                except ValueError:
-                    raise Refused(400, "Malformed request: the body is not JSON") from None
-                if not isinstance(body, dict):
-                    raise Refused(400, "Malformed request: the body must be a JSON object")
-                state.check(body)
-                state.tick()
-                return JSONResponse(handler(body))
-            except Refused as exc:
-                error = {code_key: str(exc.status), message_key: exc.message}
-                return JSONResponse(error, status_code=exc.status)
-
-        return run
-
-    routes = [
-        ("/sms", state.send_sms, "success"),
-        ("/smsbalance", state.balance, "success"),
-        ("/smsdelivery", state.delivery, "ResultCode"),
-        ("/intiatestk", state.initiate_stk, "success"),
-        ("/transactionstatus", state.status, "ResultCode"),
-        ("/isp/hostspotplans", state.plans, "ResultCode"),
-        ("/isp/registervoucher", state.register_voucher, "ResultCode"),
-    ]
-    return Starlette(
-        routes=[
-            Route(path, endpoint(handler, code_key=key), methods=["POST"])
-            for path, handler, key in routes
-        ]
-    )
