@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from kiosk.sandbox import seed
+from kiosk.sandbox.bodies import json_object
 from kiosk.sandbox.ugmart import Refused, UgmartSandbox
 
 Handler = Callable[[Request], Awaitable[Any]]
@@ -31,12 +32,9 @@ def _visa_page(txid: str, outcome: str | None) -> str:
 def ugmart_app(state: UgmartSandbox) -> Starlette:
     async def body_of(request: Request) -> dict[str, Any]:
         try:
-            body = await request.json()
-        except ValueError:
-            raise Refused(400, "Malformed request: the body is not JSON") from None
-        if not isinstance(body, dict):
-            raise Refused(400, "Malformed request: the body must be a JSON object")
-        return body
+            return await json_object(request)
+        except ValueError as exc:
+            raise Refused(400, str(exc)) from None
 
     def endpoint(
         handler: Handler, *, auth: bool = True

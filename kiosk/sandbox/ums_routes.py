@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kiosk.sandbox.bodies import json_object
 from kiosk.sandbox.ums import Refused, UmsSandbox
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
@@ -25,11 +26,9 @@ def ums_app(state: UmsSandbox) -> Starlette:
         async def run(request: Request) -> Response:
             try:
                 try:
-                    body = await request.json()
-                except ValueError:
-                    raise Refused(400, "Malformed request: the body is not JSON") from None
-                if not isinstance(body, dict):
-                    raise Refused(400, "Malformed request: the body must be a JSON object")
+                    body = await json_object(request)
+                except ValueError as exc:
+                    raise Refused(400, str(exc)) from None
                 state.check(body)
                 state.tick()
                 return JSONResponse(handler(body))
