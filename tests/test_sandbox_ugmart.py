@@ -477,6 +477,10 @@ async def test_gotv_lite_is_priced_by_period2(api: httpx.AsyncClient) -> None:
     ).status_code == 200
     wrong = await api.post("/products/purchase", json=lite(22000, "GOtv.Period2:3"))
     assert wrong.status_code == 422
+    # A period of GOtv's default list exists, but not for GOtv Lite: refused, not repriced.
+    other_list = await api.post("/products/purchase", json=lite(22000, "GOtv.Period:1"))
+    assert other_list.status_code == 400
+    assert other_list.json()["message"] == "Period 'GOtv.Period:1' is not offered for GOtv:GOLITE"
 
 
 async def test_price_list_item_costs_exactly_its_price(api: httpx.AsyncClient) -> None:

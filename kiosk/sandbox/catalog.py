@@ -16,6 +16,7 @@ class Catalog:
     choice_lists: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
     secondary_lists: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     period_lists: dict[str, list[str]] = field(default_factory=dict)
+    period_list_of_item: dict[str, str] = field(default_factory=dict)
     secondary_product_lists: dict[str, str] = field(default_factory=dict)
     accounts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     tariffs: dict[str, int] = field(default_factory=dict)
@@ -29,6 +30,7 @@ class Catalog:
             choice_lists=copy.deepcopy(seed.CHOICE_LISTS),
             secondary_lists=copy.deepcopy(seed.SECONDARY_LISTS),
             period_lists=copy.deepcopy(seed.PERIOD_LISTS),
+            period_list_of_item=dict(seed.PERIOD_LIST_OF_ITEM),
             secondary_product_lists=dict(seed.SECONDARY_PRODUCT_LISTS),
             accounts=copy.deepcopy(seed.ACCOUNTS),
             tariffs=dict(seed.TARIFFS),

@@ -277,10 +277,12 @@ SECONDARY_LISTS: dict[tuple[str, str], list[dict[str, Any]]] = {
 }
 
 # Lists whose chosen item prices a bouquet purchase: period multiplies, secondary adds.
+# A product's period lists, its default first; the document gives some bouquets their own.
 PERIOD_LISTS = {
     "GOtv": ["GOtv.Period", "GOtv.Period2", "GOtv.Period3"],
     "DSTV.Primary": ["DSTV.Period"],
 }
+PERIOD_LIST_OF_ITEM = {"GOtv:GOLITE": "GOtv.Period2", "GOtv:GOHAN": "GOtv.Period3"}
 SECONDARY_PRODUCT_LISTS = {"DSTV.Primary": "DSTV.Secondary"}
 
 # Recipient accounts by product code, with what validation reveals about them.

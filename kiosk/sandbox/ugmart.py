@@ -8,8 +8,9 @@ Deterministic rules the tests and a curious user can rely on:
 - details: billable non-airtime products need `contact_phone`; a product whose main choice
   list offers Bouquet/TopUp needs `purchase_mode` (Bouquet buys a bouquet code, TopUp the main
   code), any other main choice list is an area (`area_id`, e.g. NWSC); a bouquet needs a
-  `period` from its product's period lists, and a product with a secondary list (DStv) needs
-  `feature` Yes/No, plus `secondary_product_code` with Yes.
+  `period` from its own period list (the product's first, or the one the document names for
+  it: GOtv:GOLITE GOtv.Period2, GOtv:GOHAN GOtv.Period3), and a product with a secondary list
+  (DStv) needs `feature` Yes/No, plus `secondary_product_code` with Yes.
 - amounts: a price-list item costs exactly its price, times the period's price, plus the
   secondary product before the multiplication (DStv Access x 1 month = 33,000; with HDPVR
   74,250); any other amount is at least the product's `price` and at least a positive
@@ -275,14 +276,17 @@ class UgmartSandbox:
             period_code = str(details.get("period") or "")
             if not period_code:
                 raise Refused(400, "Please provide a value for the 'period' parameter")
-            period = next(
-                (
-                    found
-                    for list_id in self.catalog.period_lists[code]
-                    if (found := self.catalog.list_item(list_id, code, period_code))
-                ),
-                None,
+            # A bouquet's periods come from its own list (GOtv Lite: GOtv.Period2), the others'
+            # from the product's first: a period of another list is refused, not repriced.
+            list_id = self.catalog.period_list_of_item.get(
+                item["code"], self.catalog.period_lists[code][0]
             )
+            period = self.catalog.list_item(list_id, code, period_code)
+            if period is None and any(
+                self.catalog.list_item(other, code, period_code)
+                for other in self.catalog.period_lists[code]
+            ):
+                raise Refused(400, f"Period '{period_code}' is not offered for {item['code']}")
             if period is None:
                 raise Refused(400, f"Unknown subscription period '{period_code}'")
             price *= float(period["price"])
