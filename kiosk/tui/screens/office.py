@@ -185,6 +185,7 @@ class OfficeScreen(Screen[None]):
 
     def _export(self, request: ExportRequest | None) -> None:
         if request is not None:
+            self.notify(f"Exporting {request.start} to {request.end}…", title="Export")
             self.write_export(request)
 
     @work(thread=True, exclusive=True, group="export")
