@@ -101,6 +101,7 @@ def run_child(kind: str, data_dir: str) -> tuple[float, int]:
         text=True,
         check=True,
         env=env,
+        timeout=120,  # a home that never becomes interactive fails the run, not hangs it
     )
     seconds = time.perf_counter() - started
     return seconds, json.loads(done.stdout.strip().splitlines()[-1])["peak_kb"]

@@ -186,6 +186,9 @@ async def test_s_settles_only_the_selected_row(services: Services, sandbox: Sand
         assert column(table, "Transaction") == [second]
     assert services.journal.get(first).state is State.SUCCESS
     assert services.journal.get(second).state is State.REVIEW
+    # Named, a row waiting for a person is reported back, not looked up and overwritten.
+    (by_hand,) = await services.reconcile(only={second})
+    assert by_hand.error == "review: settled by hand" and not by_hand.changed
     assert sandbox.ugmart.charges_for(first) == sandbox.ugmart.charges_for(second) == 1
 
 
